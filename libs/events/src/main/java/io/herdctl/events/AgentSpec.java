@@ -1,0 +1,85 @@
+package io.herdctl.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An agent as config-service resolved it: the agent file merged with fleet
+ * defaults and the fleet's per-agent overrides, validated, paths made absolute.
+ *
+ * <p>Values of {@code docker.env} are published as written in the fleet file
+ * ({@code ${GITHUB_TOKEN}}), never resolved: the runner resolves them from its own
+ * environment when it starts a container, so secrets never travel on a topic.
+ */
+public record AgentSpec(
+        String qualifiedName,
+        String name,
+        List<String> fleetPath,
+        String description,
+        String sourceFile,
+        String workingDirectory,
+        String defaultPrompt,
+        String systemPrompt,
+        String model,
+        Integer maxTurns,
+        String permissionMode,
+        Map<String, ScheduleSpec> schedules,
+        DockerSpec docker,
+        int maxConcurrent) {
+
+    public AgentSpec {
+        Required.field(qualifiedName, "qualifiedName");
+        Required.field(name, "name");
+        Required.field(docker, "docker");
+        fleetPath = fleetPath == null ? List.of() : List.copyOf(fleetPath);
+        schedules = schedules == null ? Map.of() : Map.copyOf(schedules);
+        if (maxConcurrent < 1) {
+            maxConcurrent = 1;
+        }
+    }
+
+    /** One entry of an agent's {@code schedules} map. */
+    public record ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
+            boolean enabled) {
+
+        public ScheduleSpec {
+            Required.field(type, "type");
+        }
+    }
+
+    /**
+     * The docker block after merging. {@code memoryBytes} is {@code memory} parsed
+     * (powers of 1024, as herdctl does); the fleet-level options (image, network,
+     * user, volumes, ports, env, hostConfig) can only have come from the fleet file.
+     */
+    public record DockerSpec(
+            boolean enabled,
+            boolean ephemeral,
+            String memory,
+            long memoryBytes,
+            Long cpuShares,
+            Long cpuPeriod,
+            Long cpuQuota,
+            Long pidsLimit,
+            List<String> tmpfs,
+            Map<String, String> labels,
+            int maxContainers,
+            String workspaceMode,
+            String image,
+            String network,
+            String user,
+            List<String> volumes,
+            List<String> ports,
+            Map<String, String> env,
+            Map<String, Object> hostConfig) {
+
+        public DockerSpec {
+            tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            volumes = volumes == null ? List.of() : List.copyOf(volumes);
+            ports = ports == null ? List.of() : List.copyOf(ports);
+            env = env == null ? Map.of() : Map.copyOf(env);
+            hostConfig = hostConfig == null ? Map.of() : Map.copyOf(hostConfig);
+        }
+    }
+}

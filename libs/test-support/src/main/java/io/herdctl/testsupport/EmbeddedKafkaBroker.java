@@ -1,0 +1,229 @@
+package io.herdctl.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.utils.Time;
+
+import io.herdctl.events.Topics;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one) running
+ * inside this JVM. Every listener binds to 127.0.0.1. Used by the tests and by the
+ * embedded stack ({@code ./herdctl up}); it speaks the same protocol as any
+ * cluster, so nothing in the services knows the difference.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final boolean deleteDataOnClose;
+    private final String bootstrapServers;
+    private volatile boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteDataOnClose, String bootstrapServers) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.deleteDataOnClose = deleteDataOnClose;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** A throw-away broker on free ports with its data in a temp dir removed on close. */
+    public static EmbeddedKafkaBroker startEphemeral() {
+        try {
+            Path dir = Files.createTempDirectory("herdctl-kafka-");
+            return start(dir, freePort(), freePort(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for the broker", e);
+        }
+    }
+
+    /**
+     * A broker on the given ports keeping its log in {@code dataDir}; an existing
+     * log is reused, so topics and their records survive a restart.
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path dataDir, int port, int controllerPort) {
+        return start(dataDir, port, controllerPort, false);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, int port, int controllerPort, boolean deleteOnClose) {
+        Properties props = brokerProperties(dataDir, port, controllerPort);
+        try {
+            Files.createDirectories(dataDir);
+            format(dataDir, props);
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, deleteOnClose, "127.0.0.1:" + port);
+            broker.awaitReady();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the broker data dir " + dataDir, e);
+        }
+    }
+
+    static Properties brokerProperties(Path dataDir, int port, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dataDir.resolve("log").toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.cleaner.backoff.ms", "1000");
+        return p;
+    }
+
+    private static void format(Path dataDir, Properties props) throws IOException {
+        if (Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
+            return;
+        }
+        Path file = dataDir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            props.store(w, "generated by herdctl's embedded broker; edit the code, not this file");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            // execute, never main: main exits the JVM.
+            StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()},
+                    new PrintStream(out, true, StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException("formatting the broker storage in " + dataDir + " failed: "
+                    + out.toString(StandardCharsets.UTF_8).trim(), e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = admin()) {
+                if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the broker", e);
+            }
+        }
+        close();
+        throw new IllegalStateException("the broker at " + bootstrapServers + " did not answer within " + READY_TIMEOUT, last);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"));
+    }
+
+    /** Creates the project's topics ({@link Topics#ALL}) that do not exist yet. */
+    public EmbeddedKafkaBroker createProjectTopics() {
+        createTopics(Topics.ALL);
+        return this;
+    }
+
+    public void createTopics(Collection<Topics.TopicSpec> specs) {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topics.TopicSpec spec : specs) {
+                if (!existing.contains(spec.name())) {
+                    missing.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE)));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            if (deleteDataOnClose) {
+                deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // A leftover temp dir is harmless; the broker has stopped either way.
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.herdctl.config.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.herdctl.config.fleet.LoadedFleet;
+import io.herdctl.events.AgentSpec;
+import io.herdctl.events.AgentSpecResolved;
+import io.herdctl.events.EventIds;
+import io.herdctl.events.FleetRevisionEvaluated;
+import io.herdctl.events.Topics;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/** Writes fleet state to its topics and waits for the broker to take it. */
+@ApplicationScoped
+public class FleetPublisher {
+
+    public static final String AGENTS_CHANNEL = "agents";
+    public static final String REVISIONS_CHANNEL = "fleet-revisions";
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Emitter<Record<String, AgentSpecResolved>> agents;
+    private final Emitter<Record<String, FleetRevisionEvaluated>> revisions;
+    private final String bootstrapServers;
+
+    public FleetPublisher(@Channel(AGENTS_CHANNEL) Emitter<Record<String, AgentSpecResolved>> agents,
+            @Channel(REVISIONS_CHANNEL) Emitter<Record<String, FleetRevisionEvaluated>> revisions,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.agents = agents;
+        this.revisions = revisions;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public void publishRevision(LoadedFleet fleet) {
+        FleetRevisionEvaluated event = new FleetRevisionEvaluated(EventIds.random(), Instant.now(),
+                FleetRevisionEvaluated.SCHEMA_VERSION, fleet.name(), fleet.revision(), fleet.accepted(),
+                fleet.configFile() == null ? null : fleet.configFile().toString(),
+                fleet.agents().stream().map(AgentSpec::qualifiedName).toList(), fleet.errors(), fleet.warnings());
+        await(List.of(send(revisions, fleet.name() == null ? "fleet" : fleet.name(), event)));
+    }
+
+    /** Publishes every agent of an accepted revision and a tombstone for each removed one. */
+    public void publishAgents(String revision, List<AgentSpec> specs, List<String> removed) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (AgentSpec spec : specs) {
+            acks.add(send(agents, spec.qualifiedName(), AgentSpecResolved.of(revision, spec)));
+        }
+        for (String name : removed) {
+            acks.add(send(agents, name, null));
+        }
+        await(acks);
+    }
+
+    /**
+     * The agents the topic holds now (keys whose latest record is not a tombstone),
+     * so that agents removed while this service was down are removed on start.
+     */
+    public Set<String> currentAgents() {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "config-service-snapshot-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.AGENTS, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(Topics.AGENTS, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<String, Boolean> live = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + Topics.AGENTS + " to its end took over 60 s");
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.key() != null) {
+                        live.put(r.key(), r.value() != null);
+                    }
+                }
+            }
+            Set<String> names = new HashSet<>();
+            live.forEach((name, present) -> {
+                if (present) {
+                    names.add(name);
+                }
+            });
+            return names;
+        }
+    }
+
+    private static <T> CompletableFuture<Void> send(Emitter<Record<String, T>> emitter, String key, T value) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        emitter.send(Message.of(Record.of(key, value))
+                .withAck(() -> {
+                    ack.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    ack.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return ack;
+    }
+
+    private static void await(List<CompletableFuture<Void>> acks) {
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing fleet state", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not take the fleet state within " + SEND_TIMEOUT + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

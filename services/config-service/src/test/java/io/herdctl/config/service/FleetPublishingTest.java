@@ -1,0 +1,83 @@
+package io.herdctl.config.service;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.herdctl.events.AgentSpecResolved;
+import io.herdctl.events.EventJson;
+import io.herdctl.events.FleetRevisionEvaluated;
+import io.herdctl.events.Topics;
+import io.herdctl.testsupport.EmbeddedKafkaBroker;
+import io.herdctl.testsupport.KafkaBrokerResource;
+import io.herdctl.testsupport.TopicClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The fleet on its topics, against a real broker: publish, reject a bad edit, tombstone a removed agent. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(TempFleetResource.class)
+class FleetPublishingTest {
+
+    EmbeddedKafkaBroker broker;
+
+    private static Map<String, String> latestByKey(List<ConsumerRecord<String, String>> records) {
+        Map<String, String> latest = new HashMap<>();
+        records.forEach(r -> latest.put(r.key(), r.value()));
+        return latest;
+    }
+
+    @Test
+    void publishesAgentsRejectsBadEditsAndTombstonesRemovedAgents() throws Exception {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            Map<String, String> agents = latestByKey(topics.await(Topics.AGENTS, Duration.ofSeconds(30),
+                    r -> latestByKey(r).keySet().containsAll(List.of("alpha", "beta"))));
+            AgentSpecResolved alpha = EventJson.read(agents.get("alpha"), AgentSpecResolved.class);
+            assertEquals("hello", alpha.spec().defaultPrompt());
+
+            // An agent file that grants itself host networking is rejected, and alpha stays as it was.
+            Files.writeString(TempFleetResource.dir.resolve("agents/alpha.yaml"),
+                    "name: alpha\ndefault_prompt: hello\ndocker:\n  network: host\n");
+            List<ConsumerRecord<String, String>> revisions = topics.await(Topics.FLEET_REVISIONS, Duration.ofSeconds(30),
+                    r -> r.stream().anyMatch(x -> !EventJson.read(x.value(), FleetRevisionEvaluated.class).accepted()));
+            FleetRevisionEvaluated rejected = revisions.stream()
+                    .map(x -> EventJson.read(x.value(), FleetRevisionEvaluated.class))
+                    .filter(x -> !x.accepted()).findFirst().orElseThrow();
+            assertEquals("agents/alpha.yaml", rejected.errors().get(0).file());
+            assertEquals("docker.network", rejected.errors().get(0).path());
+            given().get("/api/config").then().statusCode(200)
+                    .body("evaluated.accepted", equalTo(false))
+                    .body("accepted.agents.size()", equalTo(2))
+                    .body("evaluated.errors[0].message", containsString("fleet-level"));
+
+            // Removing beta from the fleet publishes its tombstone.
+            Files.writeString(TempFleetResource.dir.resolve("agents/alpha.yaml"), "name: alpha\ndefault_prompt: hi again\n");
+            Files.writeString(TempFleetResource.dir.resolve("herdctl.yaml"),
+                    "fleet:\n  name: it\nagents:\n  - path: agents/alpha.yaml\n");
+            Map<String, String> after = latestByKey(topics.await(Topics.AGENTS, Duration.ofSeconds(30),
+                    r -> latestByKey(r).containsKey("beta") && latestByKey(r).get("beta") == null));
+            assertNull(after.get("beta"));
+            assertEquals("hi again", EventJson.read(after.get("alpha"), AgentSpecResolved.class).spec().defaultPrompt());
+
+            given().get("/api/config/agents/alpha").then().statusCode(200).body("defaultPrompt", equalTo("hi again"));
+            given().get("/api/config/agents/beta").then().statusCode(404);
+            given().post("/api/config/reload").then().statusCode(200).body("accepted", equalTo(true));
+        }
+        assertTrue(Files.exists(TempFleetResource.dir.resolve("herdctl.yaml")));
+        assertFalse(broker.bootstrapServers().isEmpty());
+    }
+}
