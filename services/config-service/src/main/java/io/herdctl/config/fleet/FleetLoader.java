@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.ConfigProblem;
+import io.herdctl.events.DotEnv;
 
 /**
  * Loads a fleet: the fleet file, every agent file it lists, and {@code .env}

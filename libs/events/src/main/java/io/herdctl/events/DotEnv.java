@@ -1,18 +1,20 @@
-package io.herdctl.config.fleet;
+package io.herdctl.events;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads a {@code .env} file: {@code KEY=value} lines, optional {@code export},
- * single or double quotes, {@code #} comments. Values are never logged.
+ * Reads a fleet's {@code .env} file: {@code KEY=value} lines, optional
+ * {@code export}, single or double quotes, {@code #} comments. Shared because
+ * config-service (interpolation) and the runner (container env) must read the
+ * same file the same way. Values are secrets: never log them.
  */
-final class DotEnv {
+public final class DotEnv {
 
     private DotEnv() {
     }
 
-    static Map<String, String> parse(String text) {
+    public static Map<String, String> parse(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String rawLine : text.split("\\R")) {
             String line = rawLine.strip();

@@ -1,0 +1,155 @@
+package io.herdctl.runner.docker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Volume;
+
+import io.herdctl.events.OutputStream;
+
+/** {@link ContainerEngine} on a Docker engine through docker-java. */
+public final class DockerContainerEngine implements ContainerEngine {
+
+    /** Lines longer than this arrive in pieces (the events cut them further). */
+    static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+    private final DockerClient docker;
+
+    public DockerContainerEngine(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    @Override
+    public String start(ContainerPlan plan) {
+        try {
+            docker.inspectImageCmd(plan.image()).exec();
+        } catch (NotFoundException e) {
+            throw new JobRejectedException("image \"" + plan.image() + "\" is not on this Docker engine; images are never "
+                    + "pulled: build it (./herdctl images) or set docker.image in the fleet file");
+        }
+        List<Bind> binds = new ArrayList<>();
+        for (ContainerPlan.Mount m : plan.binds()) {
+            binds.add(new Bind(m.hostPath(), new Volume(m.containerPath()), m.readOnly() ? AccessMode.ro : AccessMode.rw));
+        }
+        Ports portBindings = new Ports();
+        List<ExposedPort> exposed = new ArrayList<>();
+        for (ContainerPlan.PortBinding p : plan.ports()) {
+            ExposedPort port = ExposedPort.tcp(p.containerPort());
+            exposed.add(port);
+            portBindings.bind(port, Ports.Binding.bindIpAndPort("127.0.0.1", p.hostPort()));
+        }
+        HostConfig host = HostConfig.newHostConfig()
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(ContainerPlan.SECURITY_OPTS)
+                .withMemory(plan.memoryBytes())
+                .withMemorySwap(plan.memoryBytes())
+                .withPidsLimit(plan.pidsLimit())
+                .withInit(true)
+                .withReadonlyRootfs(plan.readOnlyRootFs())
+                .withTmpFs(plan.tmpfs())
+                .withBinds(binds)
+                .withNetworkMode(plan.networkMode())
+                .withPortBindings(portBindings);
+        if (plan.cpuShares() != null) {
+            host.withCpuShares(plan.cpuShares().intValue());
+        }
+        if (plan.cpuPeriod() != null) {
+            host.withCpuPeriod(plan.cpuPeriod());
+        }
+        if (plan.cpuQuota() != null) {
+            host.withCpuQuota(plan.cpuQuota());
+        }
+        try (CreateContainerCmd create = docker.createContainerCmd(plan.image())) {
+            String id;
+            try {
+                id = create
+                    .withName(plan.name())
+                    .withCmd(plan.command())
+                    .withEnv(plan.env())
+                    .withUser(plan.user())
+                    .withWorkingDir(plan.workingDir())
+                    .withLabels(plan.labels())
+                    .withExposedPorts(exposed)
+                    .withTty(false)
+                    .withAttachStdin(false)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .withHostConfig(host)
+                    .exec()
+                    .getId();
+            } catch (ConflictException e) {
+                throw new DuplicateJobException(plan.name());
+            }
+            try {
+                docker.startContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                remove(id);
+                throw e;
+            }
+            return id;
+        }
+    }
+
+    @Override
+    public int follow(String containerId, LineSink sink) throws InterruptedException {
+        LineSplitter stdout = new LineSplitter(MAX_LINE_BYTES, line -> sink.line(OutputStream.STDOUT, line));
+        LineSplitter stderr = new LineSplitter(MAX_LINE_BYTES, line -> sink.line(OutputStream.STDERR, line));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).accept(frame.getPayload());
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                failure.set(throwable);
+                super.onError(throwable);
+            }
+        };
+        docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
+                .exec(callback).awaitCompletion();
+        stdout.finish();
+        stderr.finish();
+        if (failure.get() != null) {
+            throw new IllegalStateException("reading the container's output failed: " + failure.get().getMessage(),
+                    failure.get());
+        }
+        return docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode();
+    }
+
+    @Override
+    public void stop(String containerId, Duration grace) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+        } catch (NotFoundException | NotModifiedException e) {
+            // Already stopped or gone.
+        }
+    }
+
+    @Override
+    public void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // Already gone.
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.herdctl.runner.messaging;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.events.JobStatusChanged;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/**
+ * Publishes a job's status changes and output lines, keyed by job id so each
+ * job's records stay in order on one partition. Output sends are limited to
+ * {@link #MAX_IN_FLIGHT} unacknowledged records: a container that prints faster
+ * than the broker takes its lines is slowed down, never dropped.
+ */
+@ApplicationScoped
+public class JobEvents {
+
+    public static final String STATUS_CHANNEL = "job-status";
+    public static final String OUTPUT_CHANNEL = "job-output";
+    static final int MAX_IN_FLIGHT = 1024;
+
+    private final Emitter<Record<String, JobStatusChanged>> status;
+    private final Emitter<Record<String, JobOutputEmitted>> output;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+
+    public JobEvents(@Channel(STATUS_CHANNEL) Emitter<Record<String, JobStatusChanged>> status,
+            @Channel(OUTPUT_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * MAX_IN_FLIGHT)
+            Emitter<Record<String, JobOutputEmitted>> output) {
+        this.status = status;
+        this.output = output;
+    }
+
+    public CompletableFuture<Void> status(JobStatusChanged event) {
+        return send(status, event.jobId(), event, false);
+    }
+
+    /** Blocks while too many lines are unacknowledged. */
+    public CompletableFuture<Void> output(JobOutputEmitted event) throws InterruptedException {
+        inFlight.acquire();
+        return send(output, event.jobId(), event, true);
+    }
+
+    private <T> CompletableFuture<Void> send(Emitter<Record<String, T>> emitter, String key, T value, boolean counted) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            emitter.send(Message.of(Record.of(key, value))
+                    .withAck(() -> {
+                        if (counted) {
+                            inFlight.release();
+                        }
+                        ack.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(failure -> {
+                        if (counted) {
+                            inFlight.release();
+                        }
+                        ack.completeExceptionally(failure);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+        } catch (RuntimeException e) {
+            if (counted) {
+                inFlight.release();
+            }
+            ack.completeExceptionally(e);
+        }
+        return ack;
+    }
+}

@@ -1,0 +1,69 @@
+package io.herdctl.scheduler.domain;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.herdctl.events.JobStatus;
+
+/**
+ * Which jobs of each agent are requested or running, from every scheduler and
+ * trigger, as told by the job topics. A job counts against its agent's
+ * {@code instances.max_concurrent} from the moment it is requested until a
+ * terminal status arrives. Terminal ids are remembered (bounded) so a request
+ * read after its own completion is not counted again.
+ */
+@ApplicationScoped
+public class JobLedger {
+
+    private static final int FINISHED_MEMORY = 10_000;
+
+    private final Map<String, Set<String>> activeByAgent = new HashMap<>();
+    private final Set<String> finished = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > FINISHED_MEMORY;
+        }
+    });
+
+    public synchronized void requested(String agent, String jobId) {
+        if (!finished.contains(jobId)) {
+            activeByAgent.computeIfAbsent(agent, a -> new HashSet<>()).add(jobId);
+        }
+    }
+
+    public synchronized void statusChanged(String agent, String jobId, JobStatus status) {
+        if (status.isTerminal()) {
+            finished.add(jobId);
+            Set<String> active = activeByAgent.get(agent);
+            if (active != null) {
+                active.remove(jobId);
+            }
+        } else {
+            requested(agent, jobId);
+        }
+    }
+
+    public synchronized int activeCount(String agent) {
+        Set<String> active = activeByAgent.get(agent);
+        return active == null ? 0 : active.size();
+    }
+
+    /**
+     * Registers a new job for {@code agent} unless the agent already runs
+     * {@code limit} jobs; returns the count before, or -1 when registered.
+     */
+    public synchronized int tryReserve(String agent, String jobId, int limit) {
+        int active = activeCount(agent);
+        if (active >= limit) {
+            return active;
+        }
+        requested(agent, jobId);
+        return -1;
+    }
+}

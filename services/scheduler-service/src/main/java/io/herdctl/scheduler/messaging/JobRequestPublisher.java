@@ -1,0 +1,40 @@
+package io.herdctl.scheduler.messaging;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.herdctl.events.JobRequested;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/** Sends job requests keyed by agent; completes when the broker has the record. */
+@ApplicationScoped
+public class JobRequestPublisher {
+
+    public static final String CHANNEL = "job-requests-out";
+
+    private final Emitter<Record<String, JobRequested>> emitter;
+
+    public JobRequestPublisher(@Channel(CHANNEL) Emitter<Record<String, JobRequested>> emitter) {
+        this.emitter = emitter;
+    }
+
+    public CompletionStage<Void> publish(JobRequested request) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        emitter.send(Message.of(Record.of(request.agent(), request))
+                .withAck(() -> {
+                    ack.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    ack.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return ack;
+    }
+}

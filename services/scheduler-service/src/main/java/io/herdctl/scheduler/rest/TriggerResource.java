@@ -1,0 +1,57 @@
+package io.herdctl.scheduler.rest;
+
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.herdctl.scheduler.service.TriggerService;
+import io.smallrye.common.annotation.Blocking;
+
+/** herdctl's manual trigger; runs the job asynchronously and answers with its id. */
+@Path("/api/agents/{name}/trigger")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class TriggerResource {
+
+    private final TriggerService triggers;
+
+    public TriggerResource(TriggerService triggers) {
+        this.triggers = triggers;
+    }
+
+    public record TriggerRequest(String prompt) {
+    }
+
+    public record TriggerAccepted(String jobId, String agentName, String prompt, String triggerType, String status,
+            Instant requestedAt) {
+    }
+
+    @POST
+    public Response trigger(@PathParam("name") String name, TriggerRequest body) throws Exception {
+        TriggerService.Outcome outcome = triggers.trigger(name, body == null ? null : body.prompt());
+        if (outcome instanceof TriggerService.Accepted a) {
+            return Response.accepted(new TriggerAccepted(a.request().jobId(), a.request().agent(), a.request().prompt(),
+                    a.request().triggerType().wire(), "pending", a.request().time())).build();
+        }
+        if (outcome instanceof TriggerService.AtCapacity c) {
+            return error(Response.Status.CONFLICT, "CONCURRENCY_LIMIT", "Agent \"" + c.name()
+                    + "\" has reached its concurrency limit: " + c.running() + "/" + c.limit() + " jobs running",
+                    Map.of("running", c.running(), "limit", c.limit()));
+        }
+        TriggerService.UnknownAgent u = (TriggerService.UnknownAgent) outcome;
+        return error(Response.Status.NOT_FOUND, "AGENT_NOT_FOUND", "Agent \"" + u.name() + "\" not found", Map.of());
+    }
+
+    private static Response error(Response.Status status, String code, String message, Map<String, Object> details) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", Map.of("code", code, "message", message, "details", details))).build();
+    }
+}

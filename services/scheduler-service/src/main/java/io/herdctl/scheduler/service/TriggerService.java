@@ -1,0 +1,63 @@
+package io.herdctl.scheduler.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.herdctl.events.AgentSpec;
+import io.herdctl.events.JobIds;
+import io.herdctl.events.JobRequested;
+import io.herdctl.events.TriggerType;
+import io.herdctl.scheduler.domain.AgentDirectory;
+import io.herdctl.scheduler.domain.JobLedger;
+import io.herdctl.scheduler.messaging.JobRequestPublisher;
+
+/** Manual triggers: same capacity rule as schedules, and the request is on the broker before we answer. */
+@ApplicationScoped
+public class TriggerService {
+
+    private final AgentDirectory agents;
+    private final JobLedger ledger;
+    private final JobRequestPublisher publisher;
+    private final Clock clock;
+    private final ZoneId zone = ZoneId.systemDefault();
+
+    public TriggerService(AgentDirectory agents, JobLedger ledger, JobRequestPublisher publisher, Clock clock) {
+        this.agents = agents;
+        this.ledger = ledger;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    public sealed interface Outcome permits Accepted, UnknownAgent, AtCapacity {
+    }
+
+    public record Accepted(JobRequested request) implements Outcome {
+    }
+
+    public record UnknownAgent(String name) implements Outcome {
+    }
+
+    public record AtCapacity(String name, int running, int limit) implements Outcome {
+    }
+
+    public Outcome trigger(String agentName, String prompt) throws Exception {
+        AgentSpec agent = agents.find(agentName).orElse(null);
+        if (agent == null) {
+            return new UnknownAgent(agentName);
+        }
+        Instant now = clock.instant();
+        String jobId = JobIds.random(now, zone);
+        int active = ledger.tryReserve(agent.qualifiedName(), jobId, agent.maxConcurrent());
+        if (active >= 0) {
+            return new AtCapacity(agent.qualifiedName(), active, agent.maxConcurrent());
+        }
+        JobRequested request = JobFactory.request(jobId, agent, null, TriggerType.MANUAL,
+                JobFactory.prompt(prompt, null, agent), null, now);
+        publisher.publish(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new Accepted(request);
+    }
+}
