@@ -1,0 +1,97 @@
+package io.herdctl.audit.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.herdctl.audit.config.AuditSettings;
+import io.herdctl.audit.domain.DetectionRules;
+import io.herdctl.audit.domain.JobLogWriter;
+import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.EventJson;
+import io.herdctl.events.JobOutputEmitted;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/**
+ * Writes each output line to its job's log and raises alerts for it. Alerts are
+ * on the broker before the line is written, and the record is acknowledged only
+ * after: a crash between the two redelivers the line, which then raises the same
+ * alerts again (same ids) and is written once.
+ */
+@ApplicationScoped
+public class JobOutputListener {
+
+    public static final String OUTPUT_CHANNEL = "job-output";
+    public static final String ALERTS_CHANNEL = "alerts";
+    private static final Logger LOG = Logger.getLogger(JobOutputListener.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final JobLogWriter writer;
+    private final DetectionRules rules = new DetectionRules(DetectionRules.DEFAULTS);
+    private final Emitter<Record<String, AuditAlertRaised>> alerts;
+
+    public JobOutputListener(AuditSettings settings,
+            @Channel(ALERTS_CHANNEL) Emitter<Record<String, AuditAlertRaised>> alerts) {
+        this.writer = new JobLogWriter(settings.stateDir().resolve("jobs"));
+        this.alerts = alerts;
+    }
+
+    @Incoming(OUTPUT_CHANNEL)
+    @Blocking
+    public void onOutput(ConsumerRecord<String, String> record) {
+        JobOutputEmitted line = EventJson.read(record.value(), JobOutputEmitted.class);
+        long last = writer.lastWritten(line.jobId());
+        if (line.seq() <= last) {
+            return;
+        }
+        List<AuditAlertRaised> raised = new ArrayList<>(rules.evaluate(line));
+        if (line.seq() > last + 1) {
+            raised.add(DetectionRules.gap(line, last + 1));
+            LOG.errorf("job %s: output lines %d to %d never arrived; the log marks them missing", line.jobId(), last + 1,
+                    line.seq() - 1);
+        }
+        publish(raised);
+        writer.append(line);
+    }
+
+    private void publish(List<AuditAlertRaised> raised) {
+        if (raised.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (AuditAlertRaised alert : raised) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            alerts.send(Message.of(Record.of(alert.jobId(), alert))
+                    .withAck(() -> {
+                        ack.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(failure -> {
+                        ack.completeExceptionally(failure);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+            acks.add(ack);
+            LOG.infof("alert %s (%s) on job %s line %d", alert.ruleId(), alert.severity().wire(), alert.jobId(), alert.seq());
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing alerts", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not take the alerts: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.herdctl.audit.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.events.OutputStream;
+
+class JobLogWriterTest {
+
+    static final String JOB = "job-2026-02-03-abc123";
+    static final Instant T = Instant.parse("2026-02-03T04:05:06.789Z");
+
+    @TempDir
+    Path dir;
+
+    static JobOutputEmitted line(String job, long seq, String type, Map<String, Object> entry) {
+        return new JobOutputEmitted("e" + seq, T, 1, job, "agent", seq, OutputStream.STDOUT, type, "raw " + seq, false, entry);
+    }
+
+    @Test
+    void writesHerdctlLinesOncePerSequenceNumberAcrossRestarts() throws IOException {
+        JobLogWriter writer = new JobLogWriter(dir);
+        assertTrue(writer.append(line(JOB, 1, "system", Map.of("type", "system", "content", "hi"))).written());
+        assertTrue(writer.append(line(JOB, 2, "assistant", Map.of("type", "assistant", "content", "yo"))).written());
+        assertFalse(writer.append(line(JOB, 2, "assistant", Map.of("type", "assistant", "content", "yo"))).written());
+
+        JobLogWriter restarted = new JobLogWriter(dir);
+        assertEquals(2, restarted.lastWritten(JOB));
+        assertFalse(restarted.append(line(JOB, 1, "system", Map.of())).written());
+        assertTrue(restarted.append(line(JOB, 3, "tool_result", Map.of("type", "tool_result", "success", true))).written());
+
+        assertEquals(List.of(
+                "{\"type\":\"system\",\"content\":\"hi\",\"timestamp\":\"2026-02-03T04:05:06.789Z\"}",
+                "{\"type\":\"assistant\",\"content\":\"yo\",\"timestamp\":\"2026-02-03T04:05:06.789Z\"}",
+                "{\"type\":\"tool_result\",\"success\":true,\"timestamp\":\"2026-02-03T04:05:06.789Z\"}"),
+                Files.readAllLines(dir.resolve(JOB + ".jsonl")));
+    }
+
+    @Test
+    void marksMissingLinesInsteadOfClosingTheGap() throws IOException {
+        JobLogWriter writer = new JobLogWriter(dir);
+        writer.append(line(JOB, 1, "system", Map.of()));
+        JobLogWriter.Appended appended = writer.append(line(JOB, 4, "assistant", Map.of("content", "late")));
+        assertEquals(2, appended.missingBefore());
+        List<String> lines = Files.readAllLines(dir.resolve(JOB + ".jsonl"));
+        assertEquals(4, lines.size(), "line n is always sequence number n");
+        assertTrue(lines.get(1).contains("\"code\":\"OUTPUT_GAP\"") && lines.get(1).contains("output line 2"), lines.get(1));
+        assertTrue(lines.get(3).contains("late"));
+    }
+
+    @Test
+    void refusesJobIdsThatAreNotHerdctlIds() {
+        JobLogWriter writer = new JobLogWriter(dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> writer.fileOf("../../etc/cron.d/x"));
+        assertTrue(e.getMessage().contains("job-YYYY-MM-DD"), e.getMessage());
+    }
+}
