@@ -1,0 +1,118 @@
+package io.herdctl.dashboard.domain;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.herdctl.events.AgentSpec;
+import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.events.JobRequested;
+import io.herdctl.events.JobStatusChanged;
+
+/**
+ * The dashboard's read model, built from the topics: agents, recent jobs, the
+ * output of recent jobs, and alerts. Memory is bounded: the newest
+ * {@link #MAX_JOBS} jobs, output for the newest {@link #MAX_JOBS_WITH_OUTPUT} of
+ * them up to {@link #MAX_LINES_PER_JOB} lines each, and the newest
+ * {@link #MAX_ALERTS} alerts; the complete record stays in audit-service's files.
+ */
+@ApplicationScoped
+public class FleetView {
+
+    static final int MAX_JOBS = 5_000;
+    static final int MAX_JOBS_WITH_OUTPUT = 200;
+    static final int MAX_LINES_PER_JOB = 5_000;
+    static final int MAX_ALERTS = 2_000;
+
+    private final Map<String, AgentSpec> agents = new TreeMap<>();
+    private final Map<String, JobView> jobs = new HashMap<>();
+    private final Map<String, List<JobOutputEmitted>> output = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<JobOutputEmitted>> eldest) {
+            return size() > MAX_JOBS_WITH_OUTPUT;
+        }
+    };
+    private final Deque<AuditAlertRaised> alerts = new ArrayDeque<>();
+
+    public synchronized void agentResolved(AgentSpec spec) {
+        agents.put(spec.qualifiedName(), spec);
+    }
+
+    public synchronized void agentRemoved(String qualifiedName) {
+        agents.remove(qualifiedName);
+    }
+
+    public synchronized void jobRequested(JobRequested r) {
+        JobView existing = jobs.get(r.jobId());
+        jobs.put(r.jobId(), existing == null ? JobView.requested(r) : existing.withRequest(r));
+        trimJobs();
+    }
+
+    public synchronized void jobStatusChanged(JobStatusChanged s) {
+        JobView existing = jobs.get(s.jobId());
+        jobs.put(s.jobId(), existing == null ? JobView.fromStatus(s) : existing.with(s));
+        trimJobs();
+    }
+
+    public synchronized void outputEmitted(JobOutputEmitted line) {
+        List<JobOutputEmitted> lines = output.computeIfAbsent(line.jobId(), id -> new ArrayList<>());
+        if (lines.size() < MAX_LINES_PER_JOB && (lines.isEmpty() || lines.get(lines.size() - 1).seq() < line.seq())) {
+            lines.add(line);
+        }
+    }
+
+    public synchronized void alertRaised(AuditAlertRaised alert) {
+        if (alerts.stream().noneMatch(a -> a.eventId().equals(alert.eventId()))) {
+            alerts.addFirst(alert);
+            if (alerts.size() > MAX_ALERTS) {
+                alerts.removeLast();
+            }
+        }
+    }
+
+    public synchronized List<AgentSpec> agents() {
+        return List.copyOf(agents.values());
+    }
+
+    public synchronized Optional<AgentSpec> agent(String qualifiedName) {
+        return Optional.ofNullable(agents.get(qualifiedName));
+    }
+
+    /** Newest first. */
+    public synchronized List<JobView> jobs(Predicate<JobView> filter) {
+        return jobs.values().stream().filter(filter)
+                .sorted(Comparator.comparing(JobView::createdAt).thenComparing(JobView::jobId).reversed())
+                .toList();
+    }
+
+    public synchronized Optional<JobView> job(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    public synchronized List<JobOutputEmitted> output(String jobId) {
+        return List.copyOf(output.getOrDefault(jobId, List.of()));
+    }
+
+    public synchronized List<AuditAlertRaised> alerts(Predicate<AuditAlertRaised> filter) {
+        return alerts.stream().filter(filter).toList();
+    }
+
+    private void trimJobs() {
+        if (jobs.size() <= MAX_JOBS) {
+            return;
+        }
+        jobs.values().stream().min(Comparator.comparing(JobView::createdAt))
+                .ifPresent(oldest -> jobs.remove(oldest.jobId()));
+    }
+}

@@ -1,0 +1,118 @@
+package io.herdctl.dashboard.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import io.herdctl.dashboard.client.SchedulerClient;
+import io.herdctl.dashboard.domain.FleetView;
+import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.events.JobStatus;
+import io.smallrye.common.annotation.Blocking;
+
+/** herdctl's web API, in the original's shapes, for what this version has. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class ApiResource {
+
+    static final int MAX_LIMIT = 100;
+
+    private final FleetView view;
+    private final SchedulerClient scheduler;
+
+    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler) {
+        this.view = view;
+        this.scheduler = scheduler;
+    }
+
+    @GET
+    @Path("/health")
+    public ApiViews.Health health() {
+        return new ApiViews.Health("ok", Instant.now());
+    }
+
+    @GET
+    @Path("/agents")
+    public List<ApiViews.AgentInfo> agents() {
+        return view.agents().stream()
+                .map(a -> ApiViews.AgentInfo.of(a, view.jobs(j -> j.agent().equals(a.qualifiedName()))))
+                .toList();
+    }
+
+    @GET
+    @Path("/agents/{name}")
+    public Response agent(@PathParam("name") String name) {
+        return view.agent(name)
+                .map(a -> Response.ok(ApiViews.AgentInfo.of(a, view.jobs(j -> j.agent().equals(name)))).build())
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "AGENT_NOT_FOUND", "Agent \"" + name + "\" not found"));
+    }
+
+    @POST
+    @Path("/agents/{name}/trigger")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Response trigger(@PathParam("name") String name, SchedulerClient.TriggerRequest body) {
+        try (Response response = scheduler.trigger(name, body == null ? new SchedulerClient.TriggerRequest(null) : body)) {
+            return Response.status(response.getStatus()).entity(response.readEntity(Map.class)).build();
+        } catch (WebApplicationException e) {
+            Response r = e.getResponse();
+            Object entity = r.hasEntity() ? r.readEntity(Map.class) : Map.of("error", Map.of("message", e.getMessage()));
+            return Response.status(r.getStatus()).entity(entity).build();
+        } catch (ProcessingException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "SCHEDULER_UNAVAILABLE",
+                    "scheduler-service did not answer: " + e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("/jobs")
+    public Response jobs(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("agentName") String agentName, @QueryParam("status") String status) {
+        if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
+            return error(Response.Status.BAD_REQUEST, "INVALID_PAGE", "limit must be 1.." + MAX_LIMIT
+                    + " and offset 0 or more");
+        }
+        Predicate<JobView> filter = j -> agentName == null || j.agent().equals(agentName);
+        if (status != null) {
+            JobStatus wanted;
+            try {
+                wanted = JobStatus.fromWire(status);
+            } catch (IllegalArgumentException e) {
+                return error(Response.Status.BAD_REQUEST, "INVALID_STATUS", "Invalid status '" + status + "': "
+                        + e.getMessage());
+            }
+            filter = filter.and(j -> j.status() == wanted);
+        }
+        List<JobView> all = view.jobs(filter);
+        List<ApiViews.JobInfo> page = all.stream().skip(offset).limit(limit).map(ApiViews.JobInfo::of).toList();
+        return Response.ok(new ApiViews.JobPage(page, all.size(), limit, offset, List.of())).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    public Response job(@PathParam("id") String id) {
+        return view.job(id).map(j -> Response.ok(ApiViews.JobInfo.of(j)).build())
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "JOB_NOT_FOUND", "Job '" + id + "' not found"));
+    }
+
+    static Response error(Response.Status status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", Map.of("code", code, "message", message))).build();
+    }
+}

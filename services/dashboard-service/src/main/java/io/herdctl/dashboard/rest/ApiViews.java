@@ -1,0 +1,63 @@
+package io.herdctl.dashboard.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.events.AgentSpec;
+import io.herdctl.events.JobStatus;
+import io.herdctl.events.JobUsage;
+
+/** The JSON shapes of herdctl's web API, as far as this version has them. */
+public final class ApiViews {
+
+    private ApiViews() {
+    }
+
+    public record ScheduleInfo(String name, String type, String interval, String cron, boolean enabled, String prompt) {
+    }
+
+    public record DockerInfo(boolean enabled, String image, String network, String memory, Long pidsLimit,
+            String workspaceMode, boolean ephemeral) {
+    }
+
+    public record AgentInfo(String name, String qualifiedName, List<String> fleetPath, String description, String status,
+            String currentJobId, String lastJobId, int maxConcurrent, int runningCount, int scheduleCount,
+            List<ScheduleInfo> schedules, String model, String working_directory, String permissionMode,
+            DockerInfo docker) {
+
+        static AgentInfo of(AgentSpec a, List<JobView> jobsNewestFirst) {
+            List<JobView> running = jobsNewestFirst.stream().filter(j -> !j.status().isTerminal()).toList();
+            List<ScheduleInfo> schedules = a.schedules().entrySet().stream()
+                    .map(e -> new ScheduleInfo(e.getKey(), e.getValue().type(), e.getValue().interval(), e.getValue().cron(),
+                            e.getValue().enabled(), e.getValue().prompt()))
+                    .toList();
+            AgentSpec.DockerSpec d = a.docker();
+            return new AgentInfo(a.name(), a.qualifiedName(), a.fleetPath(), a.description(),
+                    running.stream().anyMatch(j -> j.status() == JobStatus.RUNNING) ? "running" : "idle",
+                    running.isEmpty() ? null : running.get(0).jobId(),
+                    jobsNewestFirst.isEmpty() ? null : jobsNewestFirst.get(0).jobId(), a.maxConcurrent(), running.size(),
+                    schedules.size(), schedules, a.model(), a.workingDirectory(), a.permissionMode(),
+                    new DockerInfo(d.enabled(), d.image(), d.network(), d.memory(), d.pidsLimit(), d.workspaceMode(),
+                            d.ephemeral()));
+        }
+    }
+
+    public record JobInfo(String jobId, String agentName, String prompt, String status, Instant createdAt,
+            Instant startedAt, Instant completedAt, Integer exitCode, String exitReason, Long durationMs, String sessionId,
+            String triggerType, String schedule, String summary, String error, JobUsage usage) {
+
+        static JobInfo of(JobView j) {
+            return new JobInfo(j.jobId(), j.agent(), j.prompt(), j.status().wire(), j.createdAt(), j.startedAt(),
+                    j.finishedAt(), j.exitCode(), j.exitReason() == null ? null : j.exitReason().wire(), j.durationMs(),
+                    j.sessionId(), j.triggerType() == null ? null : j.triggerType().wire(), j.schedule(), j.summary(),
+                    j.error(), j.usage());
+        }
+    }
+
+    public record JobPage(List<JobInfo> jobs, int total, int limit, int offset, List<String> errors) {
+    }
+
+    public record Health(String status, Instant timestamp) {
+    }
+}
