@@ -1,0 +1,121 @@
+package io.herdctl.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./herdctl up}: the embedded default. Starts the broker and the five
+ * services on 127.0.0.1 with a fleet (the demo fleet unless told otherwise),
+ * prints the dashboard address and the jobs as they run, and on Ctrl-C stops
+ * everything and leaves no process or container behind.
+ */
+public final class Herdctl {
+
+    private Herdctl() {
+    }
+
+    public static void main(String[] args) {
+        Deque<String> rest = new ArrayDeque<>(List.of(args));
+        String command = rest.isEmpty() ? "help" : rest.pop();
+        try {
+            switch (command) {
+                case "up" -> up(rest);
+                case "help", "-h", "--help" -> usage();
+                default -> {
+                    System.err.println("unknown command '" + command + "'");
+                    usage();
+                    System.exit(2);
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("herdctl: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: herdctl up [--fleet PATH] [--state-dir DIR] [--port PORT]
+
+                  --fleet PATH      fleet file or directory (default: examples/demo)
+                  --state-dir DIR   where job logs, service logs and broker data go (default: <fleet dir>/.herdctl)
+                  --port PORT       dashboard port on 127.0.0.1 (default: 3232)
+                """);
+    }
+
+    private static void up(Deque<String> args) {
+        Path home = Path.of(System.getProperty("herdctl.home", ".")).toAbsolutePath().normalize();
+        Path fleet = home.resolve("examples/demo");
+        Path stateDir = null;
+        int port = StackOptions.Service.DASHBOARD.defaultPort();
+        while (!args.isEmpty()) {
+            String flag = args.pop();
+            if (args.isEmpty()) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args.pop();
+            switch (flag) {
+                case "--fleet" -> fleet = Path.of(value).toAbsolutePath().normalize();
+                case "--state-dir" -> stateDir = Path.of(value).toAbsolutePath().normalize();
+                case "--port" -> port = parsePort(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag);
+            }
+        }
+        if (!Files.exists(fleet)) {
+            throw new IllegalArgumentException("fleet " + fleet + " does not exist");
+        }
+        Path fleetDir = Files.isDirectory(fleet) ? fleet : fleet.getParent();
+        if (stateDir == null) {
+            stateDir = fleetDir.resolve(".herdctl");
+        }
+        String stackId = "up-" + UUID.randomUUID().toString().substring(0, 8);
+        StackOptions options = StackOptions.defaults(home, fleet, stateDir, port, stackId);
+
+        System.out.println("herdctl: starting the broker and five services for fleet " + fleet);
+        long started = System.nanoTime();
+        EmbeddedStack stack = EmbeddedStack.start(options);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        JobWatcher watcher = new JobWatcher(stack.bootstrapServers(), System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nherdctl: stopping (services, then the broker, then any leftover container)");
+            watcher.close();
+            stack.close();
+            System.out.println("herdctl: stopped");
+            stopped.countDown();
+        }, "herdctl-shutdown"));
+
+        System.out.printf("""
+                herdctl: ready in %.1f s
+                  dashboard   %s/
+                  api         %s/api/agents
+                  kafka       %s
+                  job logs    %s
+                  logs        %s
+                Press Ctrl-C to stop.
+                %n""", seconds, stack.url(StackOptions.Service.DASHBOARD), stack.url(StackOptions.Service.DASHBOARD),
+                stack.bootstrapServers(), options.jobsDir(), options.logDir());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int parsePort(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--port " + value + " is not a port number");
+    }
+}

@@ -1,0 +1,276 @@
+package io.herdctl.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.EventJson;
+import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.events.Topics;
+import io.herdctl.launcher.Containers;
+import io.herdctl.launcher.EmbeddedStack;
+import io.herdctl.launcher.StackOptions;
+import io.herdctl.launcher.StackOptions.Service;
+import io.herdctl.testsupport.TopicClient;
+
+/**
+ * The whole system as a user runs it: the broker, the five services as
+ * processes, a fleet with one agent on a short interval, the scripted agent in
+ * a real container. Prints the figures the project tracks (start-up time,
+ * trigger to first output line, the container's hardening).
+ */
+class EndToEndIT {
+
+    static final String AGENT = "watcher";
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static Path root;
+    static EmbeddedStack stack;
+    static String stackId;
+    static List<ProcessHandle> processes;
+
+    @BeforeAll
+    static void startTheStack() throws IOException {
+        root = Files.createTempDirectory("herdctl-e2e-");
+        Path fleet = root.resolve("fleet");
+        Files.createDirectories(fleet.resolve("agents"));
+        Files.createDirectories(fleet.resolve("workspace"));
+        Files.writeString(fleet.resolve("herdctl.yaml"), """
+                version: 1
+                fleet:
+                  name: e2e
+                defaults:
+                  docker:
+                    image: herdctl/test-agent:latest
+                    network: none
+                agents:
+                  - path: agents/watcher.yaml
+                """);
+        Files.writeString(fleet.resolve("agents/watcher.yaml"), """
+                name: watcher
+                default_prompt: "Check the workspace. scenario:success:3"
+                working_directory: ../workspace
+                schedules:
+                  tick:
+                    type: interval
+                    interval: 20s
+                instances:
+                  max_concurrent: 2
+                docker:
+                  enabled: true
+                  workspace_mode: ro
+                  memory: 512m
+                  pids_limit: 100
+                """);
+        Path home = Path.of(System.getProperty("herdctl.home", "../..")).toAbsolutePath().normalize();
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service s : Service.values()) {
+            ports.put(s, freePort());
+        }
+        stackId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        StackOptions options = new StackOptions(home, fleet, root.resolve("state"), ports, 0, 0, false, stackId);
+        long t0 = System.nanoTime();
+        stack = EmbeddedStack.start(options);
+        System.out.printf("[e2e] stack ready (broker + 5 services) in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        processes = stack.processes();
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        if (stack == null) {
+            return;
+        }
+        stack.close();
+        for (ProcessHandle p : processes) {
+            assertFalse(p.isAlive(), "service process " + p.pid() + " still runs after stop");
+        }
+        assertEquals(List.of(), Containers.withLabel("io.herdctl.stack=" + stackId), "containers left behind");
+    }
+
+    @Test
+    void aScheduledJobRunsHardenedIsAuditedAndShowsInTheDashboard() throws Exception {
+        AtomicReference<JsonNode> inspected = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String ids = docker("ps", "-q", "--filter", "label=io.herdctl.stack=" + stackId,
+                    "--filter", "label=io.herdctl.agent=" + AGENT).strip();
+            if (ids.isEmpty()) {
+                return false;
+            }
+            String out = docker("inspect", ids.split("\\R")[0]);
+            if (out.isBlank()) {
+                return false;
+            }
+            inspected.set(EventJson.mapper().readTree(out).get(0));
+            return true;
+        });
+        JsonNode container = inspected.get();
+        JsonNode host = container.get("HostConfig");
+        JsonNode labels = container.get("Config").get("Labels");
+        String jobId = labels.get("io.herdctl.job-id").asText();
+        System.out.println("[e2e] docker inspect of " + container.get("Name").asText() + ": CapDrop=" + host.get("CapDrop")
+                + " SecurityOpt=" + host.get("SecurityOpt") + " Memory=" + host.get("Memory") + " MemorySwap="
+                + host.get("MemorySwap") + " PidsLimit=" + host.get("PidsLimit") + " Init=" + host.get("Init")
+                + " ReadonlyRootfs=" + host.get("ReadonlyRootfs") + " NetworkMode=" + host.get("NetworkMode")
+                + " User=" + container.get("Config").get("User") + " Tmpfs=" + host.get("Tmpfs") + " Labels=" + labels);
+        assertEquals("[\"ALL\"]", host.get("CapDrop").toString());
+        assertTrue(host.get("SecurityOpt").toString().contains("no-new-privileges:true"));
+        assertEquals(512L << 20, host.get("Memory").asLong());
+        assertEquals(512L << 20, host.get("MemorySwap").asLong());
+        assertEquals(100, host.get("PidsLimit").asLong());
+        assertTrue(host.get("Init").asBoolean());
+        assertTrue(host.get("ReadonlyRootfs").asBoolean());
+        String user = container.get("Config").get("User").asText();
+        assertFalse(user.isEmpty() || user.equals("0") || user.startsWith("0:") || user.equals("root"), user);
+        assertEquals("herdctl", labels.get("io.herdctl.managed-by").asText());
+        assertEquals(AGENT, labels.get("io.herdctl.agent").asText());
+
+        JsonNode job = awaitJob(jobId, "completed");
+        assertEquals("schedule", job.get("triggerType").asText());
+        assertEquals(0, job.get("exitCode").asInt());
+
+        Path log = stack.options().jobsDir().resolve(jobId + ".jsonl");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(log) && Files.readAllLines(log).size() == 6);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            lines.add(EventJson.mapper().readTree(line));
+        }
+        assertEquals(List.of("system", "assistant", "tool_use", "tool_result", "assistant", "tool_result"),
+                lines.stream().map(l -> l.get("type").asText()).toList());
+        assertEquals("init", lines.get(0).get("subtype").asText());
+        assertTrue(lines.get(1).get("content").asText().startsWith("Prompt received: Check the workspace."));
+        assertEquals("Bash", lines.get(2).get("tool_name").asText());
+        assertFalse(lines.get(3).get("success").asBoolean());
+        assertTrue(lines.get(3).get("error").asText().contains("EACCES"));
+        assertTrue(lines.get(5).get("success").asBoolean());
+        for (JsonNode line : lines) {
+            Instant.parse(line.get("timestamp").asText());
+        }
+
+        try (TopicClient topics = new TopicClient(stack.bootstrapServers())) {
+            List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(20),
+                    r -> r.stream().anyMatch(x -> jobId.equals(x.key())));
+            AuditAlertRaised alert = alerts.stream().filter(x -> jobId.equals(x.key()))
+                    .map(x -> EventJson.read(x.value(), AuditAlertRaised.class)).findFirst().orElseThrow();
+            assertEquals("permission-denied", alert.ruleId());
+            assertEquals(4, alert.seq());
+        }
+
+        String index = get(stack.url(Service.DASHBOARD) + "/").body();
+        assertTrue(index.contains(jobId) && index.contains(AGENT), index);
+        String page = get(stack.url(Service.DASHBOARD) + "/jobs/" + jobId).body();
+        assertTrue(page.contains("completed") && page.contains("Prompt received: Check the workspace."), page);
+        assertTrue(page.contains("medium: Permission denied"), "the alert shows at its line");
+    }
+
+    @Test
+    void aManualTriggerThroughTheDashboardRunsAtOnce() throws Exception {
+        try (TopicClient topics = new TopicClient(stack.bootstrapServers())) {
+            Instant triggered = Instant.now();
+            long t0 = System.nanoTime();
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create(stack.url(Service.DASHBOARD) + "/api/agents/" + AGENT + "/trigger"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"manual $HOME `id` \\\"run\\\" scenario:success\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            double answered = (System.nanoTime() - t0) / 1e6;
+            assertEquals(202, response.statusCode(), response.body());
+            String jobId = EventJson.mapper().readTree(response.body()).get("jobId").asText();
+            assertTrue(jobId.matches("^job-\\d{4}-\\d{2}-\\d{2}-[a-z0-9]{6}$"), jobId);
+
+            List<ConsumerRecord<String, String>> output = topics.await(Topics.JOB_OUTPUT, Duration.ofSeconds(60),
+                    r -> r.stream().anyMatch(x -> jobId.equals(x.key())));
+            JobOutputEmitted first = output.stream().filter(x -> jobId.equals(x.key()))
+                    .map(x -> EventJson.read(x.value(), JobOutputEmitted.class)).filter(x -> x.seq() == 1)
+                    .findFirst().orElseThrow();
+            System.out.printf("[e2e] trigger answered in %.0f ms; first output line %d ms after the trigger%n", answered,
+                    Duration.between(triggered, first.time()).toMillis());
+
+            JsonNode job = awaitJob(jobId, "completed");
+            assertEquals("manual", job.get("triggerType").asText());
+            assertEquals("manual $HOME `id` \"run\" scenario:success", job.get("prompt").asText());
+            List<JobOutputEmitted> lines = topics.readAll(Topics.JOB_OUTPUT).stream().filter(x -> jobId.equals(x.key()))
+                    .map(x -> EventJson.read(x.value(), JobOutputEmitted.class)).toList();
+            assertEquals("Prompt received: manual $HOME `id` \"run\" scenario:success", lines.get(1).entry().get("content"),
+                    "the prompt reaches the agent exactly as written");
+        }
+    }
+
+    @Test
+    void everyListenerOfTheStackIsOnLoopback() throws IOException {
+        List<Long> pids = new ArrayList<>(processes.stream().map(ProcessHandle::pid).toList());
+        pids.add(ProcessHandle.current().pid());
+        List<InetSocketAddress> listeners = ListeningSockets.of(pids);
+        System.out.println("[e2e] listeners of the stack: " + listeners);
+        assertTrue(listeners.stream().anyMatch(a -> a.getPort() == stack.options().ports().get(Service.DASHBOARD)),
+                "the dashboard's own socket must be among them: " + listeners);
+        assertTrue(listeners.size() >= 7, "five services and the broker's two listeners: " + listeners);
+        for (InetSocketAddress a : listeners) {
+            assertTrue(a.getAddress().isLoopbackAddress(), a + " is reachable from beyond this machine");
+        }
+    }
+
+    private static JsonNode awaitJob(String jobId, String status) {
+        AtomicReference<JsonNode> job = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            HttpResponse<String> r = get(stack.url(Service.DASHBOARD) + "/api/jobs/" + jobId);
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            JsonNode node = EventJson.mapper().readTree(r.body());
+            job.set(node);
+            String now = node.get("status").asText();
+            if (!now.equals(status) && List.of("completed", "failed", "cancelled").contains(now)) {
+                throw new AssertionError("job " + jobId + " ended " + now + ": " + node);
+            }
+            return now.equals(status);
+        });
+        return job.get();
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String docker(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return p.exitValue() == 0 ? out : "";
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
