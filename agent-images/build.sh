@@ -24,6 +24,7 @@ build() { # build <tag> <context dir>
   DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE" --label "herdctl.source-hash=$hash" \
     -t "$tag" "$dir" >/dev/null 2>&1 || DOCKER_BUILDKIT=0 docker build --build-arg "BASE_IMAGE=$BASE_IMAGE" \
     --label "herdctl.source-hash=$hash" -t "$tag" "$dir"
+  docker image prune -f --filter "label=herdctl.source-hash" >/dev/null 2>&1 || true
   echo "image $tag: built"
 }
 
