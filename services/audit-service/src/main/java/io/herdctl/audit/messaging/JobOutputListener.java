@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,7 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.herdctl.audit.config.AuditSettings;
@@ -21,6 +19,7 @@ import io.herdctl.audit.domain.JobLogWriter;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.events.KeyedSend;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -72,26 +71,9 @@ public class JobOutputListener {
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (AuditAlertRaised alert : raised) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            alerts.send(Message.of(Record.of(alert.jobId(), alert))
-                    .withAck(() -> {
-                        ack.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(failure -> {
-                        ack.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-            acks.add(ack);
+            acks.add(KeyedSend.send(alerts, alert.jobId(), alert));
             LOG.infof("alert %s (%s) on job %s line %d", alert.ruleId(), alert.severity().wire(), alert.jobId(), alert.seq());
         }
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing alerts", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the broker did not take the alerts: " + e.getMessage(), e);
-        }
+        KeyedSend.awaitAll(acks, SEND_TIMEOUT, "alerts");
     }
 }

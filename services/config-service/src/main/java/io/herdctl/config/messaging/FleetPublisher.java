@@ -23,13 +23,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.herdctl.config.fleet.LoadedFleet;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.EventIds;
 import io.herdctl.events.FleetRevisionEvaluated;
+import io.herdctl.events.KeyedSend;
 import io.herdctl.events.Topics;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -58,19 +58,20 @@ public class FleetPublisher {
                 FleetRevisionEvaluated.SCHEMA_VERSION, fleet.name(), fleet.revision(), fleet.accepted(),
                 fleet.configFile() == null ? null : fleet.configFile().toString(),
                 fleet.agents().stream().map(AgentSpec::qualifiedName).toList(), fleet.errors(), fleet.warnings());
-        await(List.of(send(revisions, fleet.name() == null ? "fleet" : fleet.name(), event)));
+        KeyedSend.awaitAll(List.of(KeyedSend.send(revisions, fleet.name() == null ? "fleet" : fleet.name(), event)),
+                SEND_TIMEOUT, "the fleet revision");
     }
 
     /** Publishes every agent of an accepted revision and a tombstone for each removed one. */
     public void publishAgents(String revision, List<AgentSpec> specs, List<String> removed) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (AgentSpec spec : specs) {
-            acks.add(send(agents, spec.qualifiedName(), AgentSpecResolved.of(revision, spec)));
+            acks.add(KeyedSend.send(agents, spec.qualifiedName(), AgentSpecResolved.of(revision, spec)));
         }
         for (String name : removed) {
-            acks.add(send(agents, name, null));
+            acks.add(KeyedSend.send(agents, name, null));
         }
-        await(acks);
+        KeyedSend.awaitAll(acks, SEND_TIMEOUT, "the agent specs");
     }
 
     /**
@@ -111,29 +112,4 @@ public class FleetPublisher {
         }
     }
 
-    private static <T> CompletableFuture<Void> send(Emitter<Record<String, T>> emitter, String key, T value) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        emitter.send(Message.of(Record.of(key, value))
-                .withAck(() -> {
-                    ack.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    ack.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return ack;
-    }
-
-    private static void await(List<CompletableFuture<Void>> acks) {
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing fleet state", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the broker did not take the fleet state within " + SEND_TIMEOUT + ": "
-                    + e.getMessage(), e);
-        }
-    }
 }

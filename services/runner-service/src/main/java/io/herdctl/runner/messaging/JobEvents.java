@@ -7,11 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobStatusChanged;
+import io.herdctl.events.KeyedSend;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
@@ -39,39 +39,12 @@ public class JobEvents {
     }
 
     public CompletableFuture<Void> status(JobStatusChanged event) {
-        return send(status, event.jobId(), event, false);
+        return KeyedSend.send(status, event.jobId(), event);
     }
 
     /** Blocks while too many lines are unacknowledged. */
     public CompletableFuture<Void> output(JobOutputEmitted event) throws InterruptedException {
         inFlight.acquire();
-        return send(output, event.jobId(), event, true);
-    }
-
-    private <T> CompletableFuture<Void> send(Emitter<Record<String, T>> emitter, String key, T value, boolean counted) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        try {
-            emitter.send(Message.of(Record.of(key, value))
-                    .withAck(() -> {
-                        if (counted) {
-                            inFlight.release();
-                        }
-                        ack.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(failure -> {
-                        if (counted) {
-                            inFlight.release();
-                        }
-                        ack.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException e) {
-            if (counted) {
-                inFlight.release();
-            }
-            ack.completeExceptionally(e);
-        }
-        return ack;
+        return KeyedSend.send(output, event.jobId(), event).whenComplete((ok, failure) -> inFlight.release());
     }
 }

@@ -25,6 +25,7 @@ import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.JobUsage;
+import io.herdctl.events.KeyedSend;
 import io.herdctl.events.OutputStream;
 import io.herdctl.runner.config.RunnerSettings;
 import io.herdctl.runner.docker.ContainerEngine;
@@ -162,14 +163,7 @@ public class JobRunner {
     }
 
     private static void await(CompletableFuture<Void> ack) {
-        try {
-            ack.get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the broker did not take a job event: " + e.getMessage(), e);
-        }
+        KeyedSend.awaitAll(List.of(ack), PUBLISH_TIMEOUT, "a job status");
     }
 
     /** How a job ended. */

@@ -1,15 +1,14 @@
 package io.herdctl.scheduler.messaging;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.herdctl.events.JobRequested;
+import io.herdctl.events.KeyedSend;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /** Sends job requests keyed by agent; completes when the broker has the record. */
@@ -25,16 +24,6 @@ public class JobRequestPublisher {
     }
 
     public CompletionStage<Void> publish(JobRequested request) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        emitter.send(Message.of(Record.of(request.agent(), request))
-                .withAck(() -> {
-                    ack.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    ack.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return ack;
+        return KeyedSend.send(emitter, request.agent(), request);
     }
 }
