@@ -96,6 +96,15 @@ public class FleetView {
                 .toList();
     }
 
+    /** Every agent's jobs, newest first, in one pass over the jobs. */
+    public synchronized Map<String, List<JobView>> jobsByAgent() {
+        Map<String, List<JobView>> byAgent = new HashMap<>();
+        for (JobView j : jobs(j -> true)) {
+            byAgent.computeIfAbsent(j.agent(), a -> new ArrayList<>()).add(j);
+        }
+        return byAgent;
+    }
+
     public synchronized Optional<JobView> job(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
     }

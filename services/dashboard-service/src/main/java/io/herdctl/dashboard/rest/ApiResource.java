@@ -50,8 +50,9 @@ public class ApiResource {
     @GET
     @Path("/agents")
     public List<ApiViews.AgentInfo> agents() {
+        Map<String, List<JobView>> jobs = view.jobsByAgent();
         return view.agents().stream()
-                .map(a -> ApiViews.AgentInfo.of(a, view.jobs(j -> j.agent().equals(a.qualifiedName()))))
+                .map(a -> ApiViews.AgentInfo.of(a, jobs.getOrDefault(a.qualifiedName(), List.of())))
                 .toList();
     }
 

@@ -60,7 +60,9 @@ public class PageResource {
 
     @GET
     public TemplateInstance index() {
-        List<AgentRow> agents = view.agents().stream().map(this::agentRow).toList();
+        Map<String, List<JobView>> jobsByAgent = view.jobsByAgent();
+        List<AgentRow> agents = view.agents().stream()
+                .map(a -> agentRow(a, jobsByAgent.getOrDefault(a.qualifiedName(), List.of()))).toList();
         List<JobRow> jobs = view.jobs(j -> true).stream().limit(RECENT_JOBS).map(PageResource::jobRow).toList();
         return Templates.index(agents, jobs, view.alerts(a -> true).size());
     }
@@ -80,7 +82,7 @@ public class PageResource {
                 !job.status().isTerminal());
     }
 
-    private AgentRow agentRow(AgentSpec a) {
+    private static AgentRow agentRow(AgentSpec a, List<JobView> jobs) {
         String schedules = a.schedules().isEmpty() ? "none" : a.schedules().entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue().type()
                         + (e.getValue().interval() != null ? " every " + e.getValue().interval() : "")
@@ -89,7 +91,6 @@ public class PageResource {
         AgentSpec.DockerSpec d = a.docker();
         String docker = d.enabled() ? d.image() + ", " + d.memory() + " memory, network " + d.network() + ", workspace "
                 + d.workspaceMode() : "disabled";
-        List<JobView> jobs = view.jobs(j -> j.agent().equals(a.qualifiedName()));
         return new AgentRow(a.qualifiedName(), a.description(), schedules, docker,
                 jobs.isEmpty() ? "never run" : jobs.get(0).status().wire(), jobs.isEmpty() ? null : jobs.get(0).jobId());
     }

@@ -50,6 +50,7 @@ public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+    private static final int TERMINAL_ATTEMPTS = 3;
 
     private final RunnerSettings settings;
     private final ContainerEngine engine;
@@ -124,14 +125,30 @@ public class JobRunner {
                 }
             }
         }
-        try {
-            await(events.status(status(job, outcome.status, started, outcome, containerId, clock.instant())));
-            LOG.infof("job %s %s%s", job.jobId(), outcome.status.wire(), outcome.error == null ? "" : ": " + outcome.error);
-        } catch (RuntimeException e) {
-            // The request is not acknowledged either: it will be delivered again, and runs anew.
-            seen.remove(job.jobId());
-            throw e;
+        publishTerminal(job, status(job, outcome.status, started, outcome, containerId, clock.instant()));
+        LOG.infof("job %s %s%s", job.jobId(), outcome.status.wire(), outcome.error == null ? "" : ": " + outcome.error);
+    }
+
+    /**
+     * The terminal status is what tells everyone the job is over, so it is tried
+     * again while the broker is away. If it still cannot be published, the
+     * exception fails the request, which then goes to the dead-letter topic with
+     * the reason: the job is not silently forgotten.
+     */
+    private void publishTerminal(JobRequested job, JobStatusChanged terminal) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= TERMINAL_ATTEMPTS; attempt++) {
+            try {
+                await(events.status(terminal));
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.warnf("publishing the %s status of job %s failed (attempt %d of %d): %s", terminal.status().wire(),
+                        job.jobId(), attempt, TERMINAL_ATTEMPTS, e.getMessage());
+            }
         }
+        throw new IllegalStateException("job " + job.jobId() + " ended " + terminal.status().wire()
+                + " but its status could not be published", last);
     }
 
     /** Stops this runner's containers on shutdown; each job then ends as cancelled. */
