@@ -79,7 +79,8 @@ final class AgentSchema {
             });
             case "description", "system_prompt", "default_prompt", "model", "metadata_file", "repo" ->
                     f.string(v, p).ifPresent(s -> out.put(key, s));
-            case "working_directory", "workspace" -> workingDirectory(v, p, f).ifPresent(wd -> out.put(key, wd));
+            case "working_directory", "workspace" -> HerdctlBlocks.WORKING_DIRECTORY_FIELD.check(v, p, f)
+                    .ifPresent(wd -> out.put(key, wd));
             case "schedules" -> f.map(v, p).ifPresent(m -> out.put(key, schedules(m, p, f)));
             case "docker" -> f.map(v, p).ifPresent(m -> out.put(key, DockerSchema.check(m, p,
                     source == Source.AGENT_FILE ? DockerSchema.Level.AGENT : DockerSchema.Level.FLEET, f)));
@@ -103,23 +104,27 @@ final class AgentSchema {
                 }
                 out.put(key, sources);
             });
-            case "plugins" -> f.list(v, p).ifPresent(l -> out.put(key, l.plain()));
-            case "identity", "session", "mcp_servers", "chat", "hooks", "work_source" ->
-                    f.map(v, p).ifPresent(m -> out.put(key, m.plain()));
+            case "plugins" -> HerdctlBlocks.PLUGINS.check(v, p, f).ifPresent(x -> out.put(key, x));
+            case "identity" -> HerdctlBlocks.IDENTITY.check(v, p, f).ifPresent(x -> out.put(key, x));
+            case "session" -> HerdctlBlocks.SESSION.check(v, p, f).ifPresent(x -> out.put(key, x));
+            case "mcp_servers" -> HerdctlBlocks.MCP_SERVERS.check(v, p, f).ifPresent(x -> out.put(key, x));
+            case "chat" -> HerdctlBlocks.CHAT.check(v, p, f).ifPresent(x -> out.put(key, x));
+            case "hooks" -> HerdctlBlocks.HOOKS.check(v, p, f).ifPresent(x -> out.put(key, x));
+            case "work_source" -> HerdctlBlocks.WORK_SOURCE.check(v, p, f).ifPresent(x -> out.put(key, x));
             default -> throw new IllegalStateException("unhandled agent field " + key);
         }
     }
 
-    private static java.util.Optional<Object> workingDirectory(YamlTree.Node v, String p, Fields f) {
-        if (v instanceof YamlTree.MapNode m) {
-            f.knownKeys(m, p, List.of("root", "auto_clone", "clone_depth", "default_branch"), null);
-            if (m.get("root") == null) {
-                f.problems().error(m.pos(), Paths.child(p, "root"), "working_directory.root is required");
-                return java.util.Optional.empty();
+    private static java.util.Optional<String> cron(YamlTree.Node node, String path, Fields f) {
+        return f.string(node, path).filter(c -> {
+            try {
+                io.herdctl.events.CronExpression.parse(c);
+                return true;
+            } catch (io.herdctl.events.CronExpression.CronException e) {
+                f.problems().error(node.pos(), path, e.getMessage());
+                return false;
             }
-            return f.string(m.get("root"), Paths.child(p, "root")).map(root -> (Object) m.plain());
-        }
-        return f.string(v, p).map(s -> (Object) s);
+        });
     }
 
     private static Map<String, Object> schedules(YamlTree.MapNode schedules, String path, Fields f) {
@@ -147,13 +152,16 @@ final class AgentSchema {
                                 f.problems().error(field.value().pos(), fp, ex.getMessage());
                             }
                         });
-                        case "cron", "prompt" -> f.string(field.value(), fp).ifPresent(x -> schedule.put(k, x));
-                        case "expression" -> f.string(field.value(), fp).ifPresent(x -> {
-                            f.problems().warning(field.keyPos(), fp, "\"expression\" is deprecated; use \"cron\" instead");
+                        case "prompt" -> f.string(field.value(), fp).ifPresent(x -> schedule.put(k, x));
+                        case "cron" -> cron(field.value(), fp, f).ifPresent(x -> schedule.put(k, x));
+                        case "expression" -> cron(field.value(), fp, f).ifPresent(x -> {
+                            f.problems().warning(field.keyPos(), fp, "\"expression\" is deprecated; use \"cron\" instead"
+                                    + (s.get("cron") != null ? " (both are set: \"cron\" wins)" : ""));
                             schedule.putIfAbsent("cron", x);
                         });
                         case "enabled", "outputToFile", "resume_session" -> f.bool(field.value(), fp).ifPresent(b -> schedule.put(k, b));
-                        case "work_source" -> f.map(field.value(), fp).ifPresent(m -> schedule.put(k, m.plain()));
+                        case "work_source" -> HerdctlBlocks.WORK_SOURCE.check(field.value(), fp, f)
+                                .ifPresent(x -> schedule.put(k, x));
                         default -> {
                             // "type" is read above; unknown keys were reported by knownKeys.
                         }

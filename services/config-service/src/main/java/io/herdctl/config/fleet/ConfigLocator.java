@@ -19,11 +19,20 @@ final class ConfigLocator {
             return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
         }
         for (Path dir = location.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-            for (String candidate : new String[] {"herdctl.yaml", "herdctl.yml"}) {
-                Path file = dir.resolve(candidate);
-                if (Files.isRegularFile(file)) {
-                    return Optional.of(file);
-                }
+            Optional<Path> found = inDirectory(dir);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** herdctl.yaml, else herdctl.yml, in exactly this directory. */
+    static Optional<Path> inDirectory(Path dir) {
+        for (String candidate : new String[] {"herdctl.yaml", "herdctl.yml"}) {
+            Path file = dir.resolve(candidate);
+            if (Files.isRegularFile(file)) {
+                return Optional.of(file);
             }
         }
         return Optional.empty();

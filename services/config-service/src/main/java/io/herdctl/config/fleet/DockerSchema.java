@@ -97,7 +97,10 @@ final class DockerSchema {
                     }
                 });
                 case "user" -> intAsString(v).or(() -> f.string(v, p)).ifPresent(u -> {
-                    if (USER.matcher(u).matches()) {
+                    if (USER.matcher(u).matches() && u.split(":")[0].matches("0+")) {
+                        f.problems().error(v.pos(), p, "user \"" + u + "\" is root; agent containers always run as a "
+                                + "non-root user (leave user unset for the runner's own uid:gid)");
+                    } else if (USER.matcher(u).matches()) {
                         out.put(key, u);
                     } else {
                         f.problems().error(v.pos(), p, "Invalid user format. Use \"UID\" or \"UID:GID\" (e.g., \"1000\" or \"1000:1000\").");
@@ -126,8 +129,12 @@ final class DockerSchema {
                 });
                 case "env" -> f.stringMap(v, p).ifPresent(env -> out.put(key, env));
                 case "host_config" -> f.map(v, p).ifPresent(hc -> {
-                    f.problems().warning(e.keyPos(), p, "host_config is accepted but not applied by this version's runner");
-                    out.put(key, hc.plain());
+                    int before = f.problems().errorCount();
+                    HostConfigRules.check(hc, p, f);
+                    if (f.problems().errorCount() == before) {
+                        f.problems().warning(e.keyPos(), p, "host_config is accepted but not applied by this version's runner");
+                        out.put(key, hc.plain());
+                    }
                 });
                 default -> throw new IllegalStateException("unhandled docker option " + key);
             }

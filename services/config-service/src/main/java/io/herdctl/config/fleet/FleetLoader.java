@@ -7,31 +7,42 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.herdctl.events.AgentSpec;
-import io.herdctl.events.ConfigProblem;
 import io.herdctl.events.DotEnv;
 
 /**
- * Loads a fleet: the fleet file, every agent file it lists, and {@code .env}
- * beside the fleet file. Each document is checked on its own (positions intact),
- * then agents are merged in herdctl's order (fleet defaults, then the agent
- * file, then the fleet's per-agent overrides) and schema defaults are applied
- * last, so an agent's {@code docker: {enabled: true}} keeps the fleet's memory.
+ * Loads a fleet: the fleet file, its sub-fleets, every agent file they list,
+ * and the {@code .env} beside the root fleet file. Each document is checked on
+ * its own (positions intact), then agents are merged in herdctl's order (parent
+ * fleet defaults, sub-fleet defaults, the parent's overrides for that sub-fleet,
+ * the agent file, the fleet's per-agent overrides) and schema defaults are
+ * applied last, so an agent's {@code docker: {enabled: true}} keeps the fleet's
+ * memory. Any error rejects the whole revision.
  */
 public final class FleetLoader {
 
     static final String ENV_FILE = ".env";
-    /** Strings under these paths are secrets in waiting: published as written, resolved by the runner. */
-    private static final Pattern DEFERRED = Pattern.compile("^(?:defaults\\.|agents\\[\\d+]\\.overrides\\.)?docker\\.env\\..+$");
+
+    /**
+     * Strings that carry secrets in herdctl configurations. They are published as
+     * written ({@code ${VAR}}) and resolved where they are used, at run time.
+     */
+    private static final Pattern DEFERRED = Pattern.compile("^(?:.*\\.)?(?:docker\\.env\\.[^.]+"
+            + "|mcp_servers\\.[^.]+\\.(?:env|headers)\\.[^.]+|hooks\\.(?:after_run|on_error)\\[\\d+]\\.headers\\.[^.]+)$");
 
     private final Map<String, String> systemEnv;
 
@@ -39,88 +50,212 @@ public final class FleetLoader {
         this.systemEnv = Map.copyOf(systemEnv);
     }
 
-    /** Loads from a fleet file, or from a directory searched upwards for one. */
-    public LoadedFleet load(Path location) {
-        Problems problems = new Problems();
-        Optional<Path> found = ConfigLocator.locate(location);
-        if (found.isEmpty()) {
-            problems.error(location.toString(), "", ConfigLocator.notFoundMessage(location));
-            return rejected(null, "none", null, problems);
-        }
-        Path configFile = found.get().toAbsolutePath().normalize();
-        Path configDir = configFile.getParent();
-        Revision revision = new Revision();
-        Fields f = new Fields(problems);
+    /** Everything one load needs, shared by the fleet files it walks. */
+    private static final class Load {
+        final Path configDir;
+        final Problems problems = new Problems();
+        final Fields f = new Fields(problems);
+        final Revision revision = new Revision();
+        final Set<Path> files = new LinkedHashSet<>();
+        final Map<Path, Optional<FleetSchema.FleetFile>> parsed = new HashMap<>();
+        final List<AgentSpec> agents = new ArrayList<>();
+        final Map<String, String> definedIn = new HashMap<>();
+        final List<Path> allowedRoots = new ArrayList<>();
+        Interpolator interpolator;
 
-        Map<String, String> env = environment(configDir, revision, problems);
-        Interpolator interpolator = new Interpolator(env, path -> DEFERRED.matcher(path).matches());
+        Load(Path configDir) {
+            this.configDir = configDir;
+        }
 
-        String fleetText = read(configFile, configFile.getFileName().toString(), problems, revision);
-        if (fleetText == null) {
-            return rejected(null, revision.value(), configFile, problems);
+        String label(Path file) {
+            return file.startsWith(configDir) ? configDir.relativize(file).toString() : file.toString();
         }
-        String fleetLabel = configFile.getFileName().toString();
-        FleetSchema.FleetFile fleet = YamlReader.read(fleetLabel, fleetText, problems)
-                .map(root -> interpolator.apply(root, "", problems))
-                .flatMap(root -> f.map(root, ""))
-                .map(root -> FleetSchema.check(root, f))
-                .orElse(new FleetSchema.FleetFile(null, Map.of(), List.of()));
-        String fleetName = fleet.name() != null ? fleet.name() : dirName(configDir);
-
-        List<AgentSpec> agents = new ArrayList<>();
-        Map<String, String> seen = new HashMap<>();
-        for (FleetSchema.AgentRef ref : fleet.agents()) {
-            Path agentFile = configDir.resolve(ref.path()).toAbsolutePath().normalize();
-            String label = label(configDir, agentFile);
-            String text = read(agentFile, label, problems, revision);
-            if (text == null) {
-                continue;
-            }
-            int errorsBefore = problems.errorCount();
-            Optional<Map<String, Object>> own = YamlReader.read(label, text, problems)
-                    .map(root -> interpolator.apply(root, "", problems))
-                    .flatMap(root -> {
-                        if (!(root instanceof YamlTree.MapNode)) {
-                            problems.error(root.pos(), "", "an agent file must be a mapping with at least a name");
-                        }
-                        return f.map(root, "");
-                    })
-                    .map(root -> AgentSchema.check(root, "", AgentSchema.Source.AGENT_FILE, f));
-            if (own.isEmpty()) {
-                if (problems.errorCount() == errorsBefore) {
-                    problems.error(label, "", "the agent file is empty; an agent needs at least a name");
-                }
-                continue;
-            }
-            if (problems.errorCount() > errorsBefore) {
-                continue;
-            }
-            Map<String, Object> merged = DeepMerge.merge(DeepMerge.merge(fleet.defaults(), own.get()), ref.overrides());
-            AgentSpec spec = AgentSpecs.build(merged, agentFile, List.of());
-            if (!Files.isDirectory(Path.of(spec.workingDirectory()))) {
-                problems.error(label, "working_directory", "working directory " + spec.workingDirectory()
-                        + " does not exist or is not a directory (create it; it is mounted into the agent's container)");
-                continue;
-            }
-            String previous = seen.putIfAbsent(spec.qualifiedName(), label);
-            if (previous != null) {
-                problems.error(ref.pos(), Paths.index("agents", ref.index()), "Duplicate agent qualified name found: \""
-                        + spec.qualifiedName() + "\" (also defined in " + previous + "). Agent names must be unique within a fleet.");
-                continue;
-            }
-            agents.add(spec);
-        }
-        if (problems.hasErrors()) {
-            return rejected(fleetName, revision.value(), configFile, problems);
-        }
-        return new LoadedFleet(fleetName, revision.value(), configFile, List.copyOf(agents), List.of(), problems.warnings());
     }
 
-    private Map<String, String> environment(Path configDir, Revision revision, Problems problems) {
+    /** Loads from a fleet file, or from a directory searched upwards for one. */
+    public LoadedFleet load(Path location) {
+        Optional<Path> found = ConfigLocator.locate(location);
+        if (found.isEmpty()) {
+            Problems problems = new Problems();
+            problems.error(location.toString(), "", ConfigLocator.notFoundMessage(location));
+            return new LoadedFleet(null, "none", null, List.of(), problems.errors(), problems.warnings(),
+                    List.of(location.toAbsolutePath()));
+        }
+        Path configFile = found.get().toAbsolutePath().normalize();
+        Load load = new Load(configFile.getParent());
+        load.interpolator = new Interpolator(environment(load), path -> DEFERRED.matcher(path).matches());
+        load.allowedRoots.add(realOrSelf(load.configDir));
+
+        Optional<FleetSchema.FleetFile> root = parseFleet(configFile, load);
+        String fleetName = root.map(FleetSchema.FleetFile::name).orElse(null);
+        if (fleetName == null) {
+            fleetName = dirName(load.configDir);
+        }
+        root.map(FleetSchema.FleetFile::workingRoot).ifPresent(r -> load.allowedRoots.add(realOrSelf(
+                load.configDir.resolve(r).normalize())));
+        root.ifPresent(r -> walk(configFile, r, List.of(), Map.of(), Map.of(), new ArrayDeque<>(List.of(configFile)), load));
+
+        List<Path> files = List.copyOf(load.files);
+        if (load.problems.hasErrors()) {
+            return new LoadedFleet(fleetName, load.revision.value(), configFile, List.of(), load.problems.errors(),
+                    load.problems.warnings(), files);
+        }
+        return new LoadedFleet(fleetName, load.revision.value(), configFile, List.copyOf(load.agents), List.of(),
+                load.problems.warnings(), files);
+    }
+
+    private void walk(Path file, FleetSchema.FleetFile fleet, List<String> fleetPath, Map<String, Object> parentDefaults,
+            Map<String, Object> overrideDefaults, Deque<Path> stack, Load load) {
+        Map<String, Object> defaults = DeepMerge.merge(DeepMerge.merge(parentDefaults, fleet.defaults()), overrideDefaults);
+        Path dir = file.getParent();
+        for (FleetSchema.AgentRef ref : fleet.agents()) {
+            loadAgent(dir.resolve(ref.path()).toAbsolutePath().normalize(), ref, defaults, fleetPath, load);
+        }
+        Map<String, String> namesHere = new HashMap<>();
+        for (FleetSchema.FleetRef ref : fleet.fleets()) {
+            Path target = dir.resolve(ref.path()).toAbsolutePath().normalize();
+            Optional<Path> subFile = Files.isDirectory(target) ? ConfigLocator.inDirectory(target) : Optional.of(target);
+            String where = Paths.index("fleets", ref.index()) + ".path";
+            String parent = stripYaml(file.getFileName().toString());
+            if (subFile.isEmpty() || !Files.isRegularFile(subFile.get())) {
+                load.files.add(subFile.orElse(target));
+                load.problems.error(ref.pos(), where, "Failed to load sub-fleet: file not found at " + target
+                        + " (referenced from " + parent + ")");
+                continue;
+            }
+            Path sub = subFile.get();
+            if (stack.contains(sub)) {
+                List<String> cycle = new ArrayList<>();
+                stack.descendingIterator().forEachRemaining(p -> cycle.add(load.label(p)));
+                cycle.add(load.label(sub));
+                load.problems.error(ref.pos(), where, "Fleet composition cycle detected: " + String.join(" -> ", cycle));
+                continue;
+            }
+            Optional<FleetSchema.FleetFile> subFleet = parseFleet(sub, load);
+            if (subFleet.isEmpty()) {
+                continue;
+            }
+            String name = ref.name() != null ? ref.name()
+                    : subFleet.get().name() != null ? subFleet.get().name() : dirName(sub.getParent());
+            if (!AgentSchema.NAME.matcher(name).matches()) {
+                load.problems.error(ref.pos(), where, "Invalid fleet name \"" + name + "\" — fleet names must match "
+                        + "pattern " + HerdctlBlocks.NAME_PATTERN + " (no dots allowed); set \"name\" on this fleets entry");
+                continue;
+            }
+            String previous = namesHere.putIfAbsent(name, ref.path());
+            if (previous != null) {
+                load.problems.error(ref.pos(), where, "Fleet name collision at level \"" + parent + "\": two sub-fleets "
+                        + "resolve to name \"" + name + "\". Conflicting references: " + previous + ", " + ref.path()
+                        + ". Add explicit \"name\" overrides to disambiguate.");
+                continue;
+            }
+            List<String> childPath = new ArrayList<>(fleetPath);
+            childPath.add(name);
+            stack.push(sub);
+            walk(sub, subFleet.get(), childPath, defaults, ref.overrideDefaults(), stack, load);
+            stack.pop();
+        }
+    }
+
+    private Optional<FleetSchema.FleetFile> parseFleet(Path file, Load load) {
+        return load.parsed.computeIfAbsent(file, path -> {
+            String label = load.label(path);
+            String text = read(path, label, load);
+            if (text == null) {
+                return Optional.empty();
+            }
+            int before = load.problems.errorCount();
+            Optional<YamlTree.Node> root = YamlReader.read(label, text, load.problems);
+            if (root.isEmpty()) {
+                return load.problems.errorCount() == before ? Optional.of(FleetSchema.FleetFile.empty()) : Optional.empty();
+            }
+            return Optional.of(load.interpolator.apply(root.get(), "", load.problems))
+                    .flatMap(r -> load.f.map(r, ""))
+                    .map(r -> FleetSchema.check(r, load.f));
+        });
+    }
+
+    private void loadAgent(Path agentFile, FleetSchema.AgentRef ref, Map<String, Object> defaults, List<String> fleetPath,
+            Load load) {
+        String label = load.label(agentFile);
+        String text = read(agentFile, label, load);
+        if (text == null) {
+            return;
+        }
+        int errorsBefore = load.problems.errorCount();
+        Optional<Map<String, Object>> own = YamlReader.read(label, text, load.problems)
+                .map(root -> load.interpolator.apply(root, "", load.problems))
+                .flatMap(root -> {
+                    if (!(root instanceof YamlTree.MapNode)) {
+                        load.problems.error(root.pos(), "", "an agent file must be a mapping with at least a name");
+                    }
+                    return load.f.map(root, "");
+                })
+                .map(root -> AgentSchema.check(root, "", AgentSchema.Source.AGENT_FILE, load.f));
+        if (own.isEmpty()) {
+            if (load.problems.errorCount() == errorsBefore) {
+                load.problems.error(label, "", "the agent file is empty; an agent needs at least a name");
+            }
+            return;
+        }
+        if (load.problems.errorCount() > errorsBefore) {
+            return;
+        }
+        Map<String, Object> merged = DeepMerge.merge(DeepMerge.merge(defaults, own.get()), ref.overrides());
+        if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, label, load)) {
+            return;
+        }
+        AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath);
+        String previous = load.definedIn.putIfAbsent(spec.qualifiedName(), label);
+        if (previous != null) {
+            load.problems.error(ref.pos(), Paths.index("agents", ref.index()), "Duplicate agent qualified name found: \""
+                    + spec.qualifiedName() + "\" (also defined in " + previous + "). Agent names must be unique within a fleet.");
+            return;
+        }
+        load.agents.add(spec);
+    }
+
+    /**
+     * A working directory is mounted into the agent's container, so it must be a
+     * real directory inside the fleet's allowed roots (the fleet directory, and
+     * the fleet file's {@code working_directory.root}), symlinks resolved.
+     */
+    private static boolean workingDirectoryAllowed(Object value, Path agentFile, String label, Load load) {
+        Object root = value instanceof Map<?, ?> m ? m.get("root") : value;
+        String written = root == null ? null : root.toString();
+        if (written != null && (written.equals("~") || written.startsWith("~/"))) {
+            load.problems.error(label, "working_directory", "\"" + written + "\": ~ is not expanded (as in herdctl) and "
+                    + "a home directory is far too broad to mount into an agent's container; use a project directory");
+            return false;
+        }
+        Path dir = written == null ? agentFile.getParent() : agentFile.getParent().resolve(written).normalize();
+        if (!Files.isDirectory(dir)) {
+            load.problems.error(label, "working_directory", "working directory " + dir + " does not exist or is not a "
+                    + "directory (create it; it is mounted into the agent's container)");
+            return false;
+        }
+        Path real = realOrSelf(dir);
+        if (real.getParent() == null) {
+            load.problems.error(label, "working_directory", "working directory " + dir + " is the filesystem root; "
+                    + "an agent must never see the whole machine");
+            return false;
+        }
+        if (load.allowedRoots.stream().noneMatch(real::startsWith)) {
+            load.problems.error(label, "working_directory", "working directory " + dir
+                    + (real.equals(dir) ? "" : " (really " + real + ")") + " is outside the fleet's allowed roots "
+                    + load.allowedRoots.stream().map(Path::toString).collect(Collectors.joining(", "))
+                    + "; move it under them, or set working_directory.root in the fleet file");
+            return false;
+        }
+        return true;
+    }
+
+    private Map<String, String> environment(Load load) {
         Map<String, String> env = new LinkedHashMap<>();
-        Path envFile = configDir.resolve(ENV_FILE);
+        Path envFile = load.configDir.resolve(ENV_FILE);
+        load.files.add(envFile);
         if (Files.isRegularFile(envFile)) {
-            String text = read(envFile, ENV_FILE, problems, revision);
+            String text = read(envFile, ENV_FILE, load);
             if (text != null) {
                 env.putAll(DotEnv.parse(text));
             }
@@ -129,31 +264,35 @@ public final class FleetLoader {
         return env;
     }
 
-    private static String read(Path file, String label, Problems problems, Revision revision) {
+    private static String read(Path file, String label, Load load) {
+        load.files.add(file);
         try {
             byte[] bytes = Files.readAllBytes(file);
-            revision.add(label, bytes);
+            load.revision.add(label, bytes);
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            problems.error(label, "", "Failed to read file '" + file + "': no such file");
+            load.problems.error(label, "", "Failed to read file '" + file + "': no such file");
         } catch (IOException e) {
-            problems.error(label, "", "Failed to read file '" + file + "': " + e.getMessage());
+            load.problems.error(label, "", "Failed to read file '" + file + "': " + e.getMessage());
         }
         return null;
     }
 
-    private static LoadedFleet rejected(String name, String revision, Path configFile, Problems problems) {
-        List<ConfigProblem> errors = problems.errors();
-        return new LoadedFleet(name, revision, configFile, List.of(), errors, problems.warnings());
-    }
-
-    private static String label(Path configDir, Path file) {
-        return file.startsWith(configDir) ? configDir.relativize(file).toString() : file.toString();
+    private static Path realOrSelf(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     private static String dirName(Path dir) {
-        Path name = dir.getFileName();
+        Path name = dir == null ? null : dir.getFileName();
         return name == null ? "fleet" : name.toString();
+    }
+
+    private static String stripYaml(String fileName) {
+        return fileName.replaceFirst("\\.ya?ml$", "");
     }
 
     /** A content hash over every file read, so equal files give the equal revision. */

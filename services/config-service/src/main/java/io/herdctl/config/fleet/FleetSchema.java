@@ -4,9 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** The fleet file ({@code herdctl.yaml}): herdctl's fields and rules, overrides checked like agent files. */
+/**
+ * The fleet file ({@code herdctl.yaml}): herdctl's fields and rules; agent
+ * overrides checked like agent fields with every docker option allowed;
+ * sub-fleet references with their names and overrides.
+ */
 final class FleetSchema {
 
     static final Set<String> FIELDS = Fields.keys("version", "fleet", "defaults", "working_directory", "fleets",
@@ -16,56 +21,67 @@ final class FleetSchema {
     record AgentRef(int index, String path, YamlTree.Pos pos, Map<String, Object> overrides) {
     }
 
-    /** The checked fleet file. */
-    record FleetFile(String name, Map<String, Object> defaults, List<AgentRef> agents) {
+    /** One {@code fleets:} entry: a sub-fleet file, an optional name, and defaults it overrides. */
+    record FleetRef(int index, String path, YamlTree.Pos pos, String name, Map<String, Object> overrideDefaults) {
     }
+
+    /** The checked fleet file. {@code workingRoot} is {@code working_directory.root}, if set. */
+    record FleetFile(String name, Map<String, Object> defaults, List<AgentRef> agents, List<FleetRef> fleets,
+            String workingRoot) {
+
+        static FleetFile empty() {
+            return new FleetFile(null, Map.of(), List.of(), List.of(), null);
+        }
+    }
+
+    private static final ObjectRule FLEET_REF_OVERRIDES = ObjectRule.object()
+            .field("defaults", (n, p, f) -> f.map(n, p).map(m -> AgentSchema.check(m, p, AgentSchema.Source.DEFAULTS, f)))
+            .field("web", HerdctlBlocks.WEB)
+            .field("webhooks", HerdctlBlocks.WEBHOOKS);
 
     private FleetSchema() {
     }
 
     static FleetFile check(YamlTree.MapNode root, Fields f) {
         f.knownKeys(root, "", FIELDS, null);
-        String name = null;
-        Map<String, Object> defaults = new LinkedHashMap<>();
-        List<AgentRef> agents = new ArrayList<>();
-
         YamlTree.Node version = root.get("version");
         if (version != null && !(version instanceof YamlTree.Scalar s && s.type() == YamlTree.ScalarType.INT
                 && Long.parseLong(s.text()) > 0)) {
             f.problems().error(version.pos(), "version", "expected a whole number greater than 0 (e.g. version: 1), got "
                     + Fields.describe(version));
         }
-        YamlTree.Node fleet = root.get("fleet");
-        if (fleet != null) {
-            f.map(fleet, "fleet").ifPresent(m -> f.knownKeys(m, "fleet", Set.of("name", "description"), null));
-            if (fleet instanceof YamlTree.MapNode m && m.get("name") != null) {
-                name = f.string(m.get("name"), "fleet.name").filter(n -> {
-                    if (AgentSchema.NAME.matcher(n).matches()) {
-                        return true;
-                    }
-                    f.problems().error(m.get("name").pos(), "fleet.name", "Fleet name must start with a letter or number "
-                            + "and contain only letters, numbers, underscores, and hyphens (no dots)");
-                    return false;
-                }).orElse(null);
-            }
+        String name = null;
+        if (root.get("fleet") != null) {
+            Object info = HerdctlBlocks.FLEET_INFO.check(root.get("fleet"), "fleet", f).orElse(null);
+            name = (String) HerdctlBlocks.values(info).get("name");
         }
-        YamlTree.Node defaultsNode = root.get("defaults");
-        if (defaultsNode != null) {
-            f.map(defaultsNode, "defaults").ifPresent(m -> defaults.putAll(
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        if (root.get("defaults") != null) {
+            f.map(root.get("defaults"), "defaults").ifPresent(m -> defaults.putAll(
                     AgentSchema.check(m, "defaults", AgentSchema.Source.DEFAULTS, f)));
         }
-        YamlTree.Node fleets = root.get("fleets");
-        if (fleets != null) {
-            f.list(fleets, "fleets").filter(l -> !l.items().isEmpty()).ifPresent(l -> f.problems().error(l.pos(), "fleets",
-                    "fleet composition (fleets:) is not supported by this version yet; list the agent files under agents:"));
-        }
-        YamlTree.Node agentsNode = root.get("agents");
-        if (agentsNode != null) {
-            f.list(agentsNode, "agents").ifPresent(l -> {
+        String workingRoot = workingRoot(root, f);
+        List<AgentRef> agents = new ArrayList<>();
+        if (root.get("agents") != null) {
+            f.list(root.get("agents"), "agents").ifPresent(l -> {
                 for (int i = 0; i < l.items().size(); i++) {
                     agentRef(l.items().get(i), i, f).ifPresent(agents::add);
                 }
             });
+        }
+        List<FleetRef> fleets = new ArrayList<>();
+        if (root.get("fleets") != null) {
+            f.list(root.get("fleets"), "fleets").ifPresent(l -> {
+                for (int i = 0; i < l.items().size(); i++) {
+                    fleetRef(l.items().get(i), i, f).ifPresent(fleets::add);
+                }
+            });
+        }
+        if (root.get("web") != null) {
+            HerdctlBlocks.WEB.check(root.get("web"), "web", f);
+        }
+        if (root.get("webhooks") != null) {
+            HerdctlBlocks.WEBHOOKS.check(root.get("webhooks"), "webhooks", f);
         }
         YamlTree.Node chat = root.get("chat");
         if (chat != null) {
@@ -79,24 +95,36 @@ final class FleetSchema {
             f.problems().warning(docker.pos(), "docker", "the top-level docker block is not applied to agents "
                     + "(as in herdctl); put fleet-wide docker options under defaults.docker");
         }
-        for (String block : List.of("web", "webhooks", "working_directory", "workspace")) {
-            YamlTree.Node node = root.get(block);
-            if (node != null && !(node instanceof YamlTree.MapNode) && !Fields.isNull(node)) {
-                f.problems().error(node.pos(), block, "expected a mapping, got " + node.kind());
-            }
-        }
-        return new FleetFile(name, defaults, agents);
+        return new FleetFile(name, defaults, agents, fleets, workingRoot);
     }
 
-    private static java.util.Optional<AgentRef> agentRef(YamlTree.Node item, int i, Fields f) {
+    private static String workingRoot(YamlTree.MapNode root, Fields f) {
+        YamlTree.Node wd = root.get("working_directory");
+        YamlTree.Node old = root.get("workspace");
+        if (old != null) {
+            f.problems().warning(root.entries().get("workspace").keyPos(), "workspace",
+                    "uses deprecated \"workspace\" field. Use \"working_directory\" instead."
+                            + (wd != null ? " (both are set: \"working_directory\" wins)" : ""));
+            if (wd == null) {
+                wd = old;
+            }
+        }
+        if (wd == null) {
+            return null;
+        }
+        Object checked = HerdctlBlocks.WORKING_DIRECTORY.check(wd, "working_directory", f).orElse(null);
+        return (String) HerdctlBlocks.values(checked).get("root");
+    }
+
+    private static Optional<AgentRef> agentRef(YamlTree.Node item, int i, Fields f) {
         String p = Paths.index("agents", i);
         return f.map(item, p).flatMap(m -> {
             f.knownKeys(m, p, List.of("path", "overrides"), null);
             if (m.get("path") == null) {
                 f.problems().error(m.pos(), Paths.child(p, "path"), "each agents entry needs \"path\" (the agent file)");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            java.util.Optional<String> path = f.string(m.get("path"), Paths.child(p, "path"));
+            Optional<String> path = f.string(m.get("path"), Paths.child(p, "path"));
             Map<String, Object> overrides = new LinkedHashMap<>();
             YamlTree.Node o = m.get("overrides");
             if (o != null) {
@@ -104,6 +132,34 @@ final class FleetSchema {
                         AgentSchema.check(om, Paths.child(p, "overrides"), AgentSchema.Source.OVERRIDES, f)));
             }
             return path.map(value -> new AgentRef(i, value, m.get("path").pos(), overrides));
+        });
+    }
+
+    private static Optional<FleetRef> fleetRef(YamlTree.Node item, int i, Fields f) {
+        String p = Paths.index("fleets", i);
+        return f.map(item, p).flatMap(m -> {
+            f.knownKeys(m, p, List.of("path", "name", "overrides"), null);
+            if (m.get("path") == null) {
+                f.problems().error(m.pos(), Paths.child(p, "path"), "each fleets entry needs \"path\" (the sub-fleet's file)");
+                return Optional.empty();
+            }
+            Optional<String> path = f.string(m.get("path"), Paths.child(p, "path"));
+            String name = null;
+            if (m.get("name") != null) {
+                name = (String) Rule.matching(HerdctlBlocks.NAME_PATTERN, "Fleet name must start with a letter or number "
+                        + "and contain only letters, numbers, underscores, and hyphens (no dots)")
+                        .check(m.get("name"), Paths.child(p, "name"), f).orElse(null);
+            }
+            Map<String, Object> overrideDefaults = new LinkedHashMap<>();
+            if (m.get("overrides") != null) {
+                Object checked = FLEET_REF_OVERRIDES.check(m.get("overrides"), Paths.child(p, "overrides"), f).orElse(null);
+                Object defaults = HerdctlBlocks.values(checked).get("defaults");
+                if (defaults instanceof Map<?, ?> d) {
+                    d.forEach((k, v) -> overrideDefaults.put((String) k, v));
+                }
+            }
+            String fleetName = name;
+            return path.map(value -> new FleetRef(i, value, m.get("path").pos(), fleetName, overrideDefaults));
         });
     }
 }

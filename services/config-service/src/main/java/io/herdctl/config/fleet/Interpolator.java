@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class Interpolator {
 
     static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\\}");
+    /** Variable names that hold secrets by convention. */
+    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL).*");
 
     private final Map<String, String> env;
     private final Predicate<String> deferredPath;
@@ -60,6 +62,11 @@ final class Interpolator {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
+            if (SECRET_NAME.matcher(name).matches() && env.containsKey(name)) {
+                problems.warning(scalar.pos(), path, "'" + name + "' looks like a secret, and its value would be published "
+                        + "in clear with the agent's spec; reference secrets only in docker.env, mcp_servers.<name>.env or "
+                        + ".headers, or hook headers, which are resolved when they are used");
+            }
             String value = env.get(name);
             if (value == null) {
                 value = m.group(2);

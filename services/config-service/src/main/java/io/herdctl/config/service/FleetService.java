@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -104,20 +103,10 @@ public class FleetService {
         return Optional.ofNullable(lastAccepted);
     }
 
-    /** Size and modification time of every file the last load read (or would read). */
+    /** Size and modification time of every file the last load read or looked for. */
     private String fingerprint() {
-        List<Path> files = new ArrayList<>();
-        Path path = settings.path().toAbsolutePath();
         LoadedFleet last = lastEvaluated;
-        if (last != null && last.configFile() != null) {
-            files.add(last.configFile());
-            files.add(last.configFile().resolveSibling(".env"));
-            last.agents().forEach(a -> files.add(Path.of(a.sourceFile())));
-            last.errors().stream().map(e -> e.file()).filter(f -> f != null)
-                    .forEach(f -> files.add(last.configFile().resolveSibling(f)));
-        } else {
-            files.add(path);
-        }
+        List<Path> files = last == null ? List.of(settings.path().toAbsolutePath()) : last.files();
         StringBuilder sb = new StringBuilder();
         for (Path file : files) {
             try {
@@ -127,10 +116,6 @@ public class FleetService {
                 sb.append(file).append(":absent");
             }
             sb.append(';');
-        }
-        if (last != null && !last.accepted()) {
-            // A rejected load may be fixed by creating a file it could not find; look again each poll.
-            sb.append(System.nanoTime());
         }
         return sb.toString();
     }
