@@ -19,6 +19,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
     }
 
+    /** The running broker, for subclasses that put records on topics before the application starts. */
+    protected EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(broker, new TestInjector.MatchesType(EmbeddedKafkaBroker.class));

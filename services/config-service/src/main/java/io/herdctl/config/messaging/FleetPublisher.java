@@ -28,8 +28,10 @@ import io.herdctl.config.fleet.LoadedFleet;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.EventIds;
+import io.herdctl.events.EventJson;
 import io.herdctl.events.FleetRevisionEvaluated;
 import io.herdctl.events.KeyedSend;
+import io.herdctl.events.MalformedEventException;
 import io.herdctl.events.Topics;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -62,7 +64,7 @@ public class FleetPublisher {
                 SEND_TIMEOUT, "the fleet revision");
     }
 
-    /** Publishes every agent of an accepted revision and a tombstone for each removed one. */
+    /** Publishes the given agents of an accepted revision and a tombstone for each removed one. */
     public void publishAgents(String revision, List<AgentSpec> specs, List<String> removed) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (AgentSpec spec : specs) {
@@ -74,42 +76,68 @@ public class FleetPublisher {
         KeyedSend.awaitAll(acks, SEND_TIMEOUT, "the agent specs");
     }
 
+    /** What the topics hold now: the live agent specs, and the last revision evaluated per fleet. */
+    public record Published(Map<String, AgentSpec> agents, Map<String, String> lastRevision) {
+    }
+
     /**
-     * The agents the topic holds now (keys whose latest record is not a tombstone),
-     * so that agents removed while this service was down are removed on start.
+     * Reads both topics to their end, so that a restarted config-service publishes
+     * only what changed, and removes agents that disappeared while it was down.
+     * An agent record that does not parse counts as present with no spec, so it
+     * is replaced.
      */
-    public Set<String> currentAgents() {
+    public Published published() {
+        Map<String, AgentSpec> agents = new HashMap<>();
+        Set<String> unreadable = new HashSet<>();
+        readToEnd(Topics.AGENTS, r -> {
+            if (r.value() == null) {
+                agents.remove(r.key());
+                unreadable.remove(r.key());
+                return;
+            }
+            try {
+                agents.put(r.key(), EventJson.read(r.value(), AgentSpecResolved.class).spec());
+                unreadable.remove(r.key());
+            } catch (MalformedEventException e) {
+                agents.remove(r.key());
+                unreadable.add(r.key());
+            }
+        });
+        unreadable.forEach(name -> agents.put(name, null));
+        Map<String, String> revisions = new HashMap<>();
+        readToEnd(Topics.FLEET_REVISIONS, r -> {
+            try {
+                revisions.put(r.key(), EventJson.read(r.value(), FleetRevisionEvaluated.class).revision());
+            } catch (MalformedEventException e) {
+                revisions.remove(r.key());
+            }
+        });
+        return new Published(agents, revisions);
+    }
+
+    private void readToEnd(String topic, java.util.function.Consumer<ConsumerRecord<String, String>> each) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "config-service-snapshot-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.AGENTS, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(Topics.AGENTS, p.partition())).collect(Collectors.toList());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<String, Boolean> live = new HashMap<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + Topics.AGENTS + " to its end took over 60 s");
+                    throw new IllegalStateException("reading " + topic + " to its end took over 60 s");
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.key() != null) {
-                        live.put(r.key(), r.value() != null);
+                        each.accept(r);
                     }
                 }
             }
-            Set<String> names = new HashSet<>();
-            live.forEach((name, present) -> {
-                if (present) {
-                    names.add(name);
-                }
-            });
-            return names;
         }
     }
-
 }

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.HashSet;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,7 +40,12 @@ public class FleetService {
 
     private volatile LoadedFleet lastEvaluated;
     private volatile LoadedFleet lastAccepted;
-    private Set<String> publishedAgents;
+    private static final int REVISION_HISTORY = 50;
+
+    /** What the agents topic holds, as this service last wrote it (null spec: unreadable, to be replaced). */
+    private Map<String, AgentSpec> published;
+    private Map<String, String> lastPublishedRevision;
+    private final Deque<LoadedFleet> history = new ArrayDeque<>();
     private String fingerprint = "";
 
     public FleetService(FleetSettings settings, FleetPublisher publisher) {
@@ -47,7 +55,18 @@ public class FleetService {
 
     @Scheduled(every = "${herdctl.fleet.poll-interval:2s}", delayed = "${herdctl.fleet.initial-delay:1s}",
             identity = "fleet-poll", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
+    void scheduledPoll() {
+        poll();
+    }
+
+    /** The files to watch: what the last load read or looked for (the fleet location before the first load). */
+    public List<Path> watchedFiles() {
+        LoadedFleet last = lastEvaluated;
+        return last == null ? List.of(settings.path().toAbsolutePath()) : last.files();
+    }
+
+    /** Reloads when any watched file changed since the last load. */
+    synchronized void poll() {
         String current = fingerprint();
         if (!current.equals(fingerprint)) {
             try {
@@ -70,10 +89,17 @@ public class FleetService {
             fingerprint = filesSeen;
             return fleet;
         }
-        if (publishedAgents == null) {
-            publishedAgents = new HashSet<>(publisher.currentAgents());
+        if (published == null) {
+            FleetPublisher.Published now = publisher.published();
+            published = new HashMap<>(now.agents());
+            lastPublishedRevision = new HashMap<>(now.lastRevision());
         }
-        publisher.publishRevision(fleet);
+        String fleetKey = fleet.name() == null ? "fleet" : fleet.name();
+        if (!fleet.revision().equals(lastPublishedRevision.get(fleetKey))) {
+            publisher.publishRevision(fleet);
+            lastPublishedRevision.put(fleetKey, fleet.revision());
+        }
+        remember(fleet);
         if (!fleet.accepted()) {
             lastEvaluated = fleet;
             fingerprint = filesSeen;
@@ -83,16 +109,36 @@ public class FleetService {
             return fleet;
         }
         Set<String> current = fleet.agents().stream().map(AgentSpec::qualifiedName).collect(Collectors.toSet());
-        List<String> removed = publishedAgents.stream().filter(name -> !current.contains(name)).sorted().toList();
-        publisher.publishAgents(fleet.revision(), fleet.agents(), removed);
-        publishedAgents = new HashSet<>(current);
+        List<String> removed = published.keySet().stream().filter(name -> !current.contains(name)).sorted().toList();
+        List<AgentSpec> changed = fleet.agents().stream()
+                .filter(a -> !published.containsKey(a.qualifiedName()) || !a.equals(published.get(a.qualifiedName())))
+                .toList();
+        publisher.publishAgents(fleet.revision(), changed, removed);
+        removed.forEach(published::remove);
+        changed.forEach(a -> published.put(a.qualifiedName(), a));
         lastEvaluated = fleet;
         lastAccepted = fleet;
         fingerprint = filesSeen;
         fleet.warnings().forEach(w -> LOG.warnf("fleet revision %s: %s", fleet.revision(), w));
-        LOG.infof("fleet '%s' revision %s accepted: %d agent(s)%s", fleet.name(), fleet.revision(), fleet.agents().size(),
-                removed.isEmpty() ? "" : ", removed " + removed);
+        LOG.infof("fleet '%s' revision %s accepted: %d agent(s), %d published, %d removed", fleet.name(),
+                fleet.revision(), fleet.agents().size(), changed.size(), removed.size());
         return fleet;
+    }
+
+    private void remember(LoadedFleet fleet) {
+        synchronized (history) {
+            history.addFirst(fleet);
+            while (history.size() > REVISION_HISTORY) {
+                history.removeLast();
+            }
+        }
+    }
+
+    /** The revisions evaluated since this service started, newest first (at most 50). */
+    public List<LoadedFleet> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
     }
 
     public Optional<LoadedFleet> lastEvaluated() {
@@ -105,8 +151,7 @@ public class FleetService {
 
     /** Size and modification time of every file the last load read or looked for. */
     private String fingerprint() {
-        LoadedFleet last = lastEvaluated;
-        List<Path> files = last == null ? List.of(settings.path().toAbsolutePath()) : last.files();
+        List<Path> files = watchedFiles();
         StringBuilder sb = new StringBuilder();
         for (Path file : files) {
             try {

@@ -14,7 +14,11 @@ public interface FleetSettings {
     @WithDefault(".")
     Path path();
 
-    /** How often the fleet files are checked for changes (size and modification time). */
+    /** How often the fleet files are checked for changes (size and modification time), as a safety net. */
     @WithDefault("2s")
     Duration pollInterval();
+
+    /** After a file system event, how long to wait for the writes to settle before loading. */
+    @WithDefault("100ms")
+    Duration debounce();
 }

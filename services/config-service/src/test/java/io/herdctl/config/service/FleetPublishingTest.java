@@ -29,8 +29,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The fleet on its topics, against a real broker: publish, reject a bad edit, tombstone a removed agent. */
 @QuarkusTest
-@QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(TempFleetResource.class)
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TempFleetResource.class, restrictToAnnotatedClass = true)
 class FleetPublishingTest {
 
     EmbeddedKafkaBroker broker;
@@ -59,7 +59,7 @@ class FleetPublishingTest {
                     .filter(x -> !x.accepted()).findFirst().orElseThrow();
             assertEquals("agents/alpha.yaml", rejected.errors().get(0).file());
             assertEquals("docker.network", rejected.errors().get(0).path());
-            given().get("/api/config").then().statusCode(200)
+            given().get("/api/fleet").then().statusCode(200)
                     .body("evaluated.accepted", equalTo(false))
                     .body("accepted.agents.size()", equalTo(2))
                     .body("evaluated.errors[0].message", containsString("fleet-level"));
@@ -73,9 +73,11 @@ class FleetPublishingTest {
             assertNull(after.get("beta"));
             assertEquals("hi again", EventJson.read(after.get("alpha"), AgentSpecResolved.class).spec().defaultPrompt());
 
-            given().get("/api/config/agents/alpha").then().statusCode(200).body("defaultPrompt", equalTo("hi again"));
-            given().get("/api/config/agents/beta").then().statusCode(404);
-            given().post("/api/config/reload").then().statusCode(200).body("accepted", equalTo(true));
+            given().get("/api/fleet/agents/alpha").then().statusCode(200).body("defaultPrompt", equalTo("hi again"));
+            given().get("/api/fleet/agents/beta").then().statusCode(404);
+            given().post("/api/fleet/reload").then().statusCode(200).body("accepted", equalTo(true));
+            given().get("/api/fleet/revisions").then().statusCode(200)
+                    .body("[0].accepted", equalTo(true)).body("[1].accepted", equalTo(false));
         }
         assertTrue(Files.exists(TempFleetResource.dir.resolve("herdctl.yaml")));
         assertFalse(broker.bootstrapServers().isEmpty());

@@ -48,7 +48,7 @@ import jakarta.inject.Inject;
 
 /** Jobs on the real Docker engine, requested and observed through the real broker. */
 @QuarkusTest
-@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
 class JobRunnerDockerTest {
 
     static final String IMAGE = "herdctl/test-agent:latest";

@@ -17,19 +17,19 @@ import io.herdctl.events.AgentSpec;
 import io.herdctl.events.ConfigProblem;
 import io.smallrye.common.annotation.Blocking;
 
-/** The fleet as config-service sees it: the last evaluated and last accepted revisions. */
-@Path("/api/config")
+/** The fleet as config-service sees it: the accepted revision, the last evaluated one, and their history. */
+@Path("/api/fleet")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
-public class ConfigResource {
+public class FleetResource {
 
     private final FleetService fleet;
 
-    public ConfigResource(FleetService fleet) {
+    public FleetResource(FleetService fleet) {
         this.fleet = fleet;
     }
 
-    /** Summary of one evaluated revision. */
+    /** One evaluated revision. */
     public record RevisionView(String fleet, String revision, boolean accepted, String configPath, List<String> agents,
             List<ConfigProblem> errors, List<ConfigProblem> warnings) {
 
@@ -40,21 +40,34 @@ public class ConfigResource {
         }
     }
 
-    public record ConfigView(RevisionView evaluated, RevisionView accepted) {
+    /** The fleet now: what is in force ({@code accepted}) and what was last tried ({@code evaluated}). */
+    public record FleetView(RevisionView accepted, RevisionView evaluated) {
     }
 
     @GET
-    public ConfigView current() {
-        return new ConfigView(fleet.lastEvaluated().map(RevisionView::of).orElse(null),
-                fleet.lastAccepted().map(RevisionView::of).orElse(null));
+    public FleetView current() {
+        return new FleetView(fleet.lastAccepted().map(RevisionView::of).orElse(null),
+                fleet.lastEvaluated().map(RevisionView::of).orElse(null));
+    }
+
+    @GET
+    @Path("/agents")
+    public List<AgentSpec> agents() {
+        return fleet.lastAccepted().map(LoadedFleet::agents).orElse(List.of());
     }
 
     @GET
     @Path("/agents/{name}")
     public AgentSpec agent(@PathParam("name") String name) {
-        return fleet.lastAccepted().stream().flatMap(f -> f.agents().stream())
-                .filter(a -> a.qualifiedName().equals(name)).findFirst()
+        return agents().stream().filter(a -> a.qualifiedName().equals(name)).findFirst()
                 .orElseThrow(() -> new NotFoundException("no agent named '" + name + "' in the accepted fleet"));
+    }
+
+    /** Revisions evaluated since this service started, newest first. */
+    @GET
+    @Path("/revisions")
+    public List<RevisionView> revisions() {
+        return fleet.history().stream().map(RevisionView::of).toList();
     }
 
     /** Loads the files now; 200 with the revision when accepted, 422 with its errors when rejected. */
