@@ -17,8 +17,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import io.herdctl.config.fleet.FleetLoader;
 import io.herdctl.config.fleet.LoadedFleet;
+import io.herdctl.config.fleet.ValidationReport;
 import io.herdctl.events.AgentSpec;
-import io.herdctl.events.ConfigProblem;
 
 /**
  * {@code ./herdctl config validate|show [--json] [PATH]}: the fleet loader without
@@ -60,14 +60,9 @@ public final class ConfigCli {
     private static int validate(LoadedFleet fleet, boolean json, PrintStream out) {
         List<String> agents = fleet.agents().stream().map(AgentSpec::qualifiedName).toList();
         if (json) {
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("valid", fleet.accepted());
-            report.put("agents", agents);
-            report.put("errors", fleet.errors().stream().map(ConfigCli::problem).toList());
-            report.put("warnings", fleet.warnings().stream().map(ConfigCli::problem).toList());
             try {
                 // Keys with no value (an error about a whole file has no line) stay in the report as null.
-                out.println(new ObjectMapper().writeValueAsString(report));
+                out.println(new ObjectMapper().writeValueAsString(ValidationReport.of(fleet)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -126,13 +121,4 @@ public final class ConfigCli {
                 a.schedules(), docker, a.maxConcurrent());
     }
 
-    private static Map<String, Object> problem(ConfigProblem p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", p.file());
-        m.put("line", p.line());
-        m.put("column", p.column());
-        m.put("path", p.path());
-        m.put("message", p.message());
-        return m;
-    }
 }

@@ -45,9 +45,19 @@ public final class FleetLoader {
             + "|mcp_servers\\.[^.]+\\.(?:env|headers)\\.[^.]+|hooks\\.(?:after_run|on_error)\\[\\d+]\\.headers\\.[^.]+)$");
 
     private final Map<String, String> systemEnv;
+    private final boolean requireDirectories;
 
     public FleetLoader(Map<String, String> systemEnv) {
+        this(systemEnv, true);
+    }
+
+    /**
+     * @param requireDirectories whether working directories must exist; false for checking a fleet away from the
+     *                           machine it runs on (an uploaded archive), where only their placement is checked
+     */
+    public FleetLoader(Map<String, String> systemEnv, boolean requireDirectories) {
         this.systemEnv = Map.copyOf(systemEnv);
+        this.requireDirectories = requireDirectories;
     }
 
     /** Everything one load needs, shared by the fleet files it walks. */
@@ -70,6 +80,17 @@ public final class FleetLoader {
         String label(Path file) {
             return file.startsWith(configDir) ? configDir.relativize(file).toString() : file.toString();
         }
+    }
+
+    /** {@code env} without the variables whose names say they hold secrets. */
+    public static Map<String, String> withoutSecrets(Map<String, String> env) {
+        Map<String, String> out = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (!Interpolator.SECRET_NAME.matcher(k).matches()) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     /** Loads from a fleet file, or from a directory searched upwards for one. */
@@ -202,7 +223,7 @@ public final class FleetLoader {
             return;
         }
         Map<String, Object> merged = DeepMerge.merge(DeepMerge.merge(defaults, own.get()), ref.overrides());
-        if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, label, load)) {
+        if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, label, load, requireDirectories)) {
             return;
         }
         AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath);
@@ -220,7 +241,8 @@ public final class FleetLoader {
      * real directory inside the fleet's allowed roots (the fleet directory, and
      * the fleet file's {@code working_directory.root}), symlinks resolved.
      */
-    private static boolean workingDirectoryAllowed(Object value, Path agentFile, String label, Load load) {
+    private static boolean workingDirectoryAllowed(Object value, Path agentFile, String label, Load load,
+            boolean mustExist) {
         Object root = value instanceof Map<?, ?> m ? m.get("root") : value;
         String written = root == null ? null : root.toString();
         if (written != null && (written.equals("~") || written.startsWith("~/"))) {
@@ -229,7 +251,7 @@ public final class FleetLoader {
             return false;
         }
         Path dir = written == null ? agentFile.getParent() : agentFile.getParent().resolve(written).normalize();
-        if (!Files.isDirectory(dir)) {
+        if (mustExist && !Files.isDirectory(dir)) {
             load.problems.error(label, "working_directory", "working directory " + dir + " does not exist or is not a "
                     + "directory (create it; it is mounted into the agent's container)");
             return false;
