@@ -199,14 +199,19 @@ public final class FleetLoader {
     private void loadAgent(Path agentFile, FleetSchema.AgentRef ref, Map<String, Object> defaults, List<String> fleetPath,
             Load load) {
         String label = load.label(agentFile);
-        String text = read(agentFile, label, load);
+        String text = readReferenced(agentFile, label, ref.pos(), Paths.index("agents", ref.index()) + ".path", load);
         if (text == null) {
             return;
         }
         int errorsBefore = load.problems.errorCount();
+        YamlTree.Pos[] wdPos = {null};
         Optional<Map<String, Object>> own = YamlReader.read(label, text, load.problems)
                 .map(root -> load.interpolator.apply(root, "", load.problems))
                 .flatMap(root -> {
+                    if (root instanceof YamlTree.MapNode m) {
+                        YamlTree.Node wd = m.get("working_directory") != null ? m.get("working_directory") : m.get("workspace");
+                        wdPos[0] = wd == null ? null : wd.pos();
+                    }
                     if (!(root instanceof YamlTree.MapNode)) {
                         load.problems.error(root.pos(), "", "an agent file must be a mapping with at least a name");
                     }
@@ -223,7 +228,9 @@ public final class FleetLoader {
             return;
         }
         Map<String, Object> merged = DeepMerge.merge(DeepMerge.merge(defaults, own.get()), ref.overrides());
-        if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, label, load, requireDirectories)) {
+        YamlTree.Pos where = wdPos[0] != null && !ref.overrides().containsKey("working_directory") ? wdPos[0]
+                : ref.overrides().containsKey("working_directory") ? ref.pos() : new YamlTree.Pos(label, 1, 1);
+        if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, where, load, requireDirectories)) {
             return;
         }
         AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath);
@@ -241,29 +248,29 @@ public final class FleetLoader {
      * real directory inside the fleet's allowed roots (the fleet directory, and
      * the fleet file's {@code working_directory.root}), symlinks resolved.
      */
-    private static boolean workingDirectoryAllowed(Object value, Path agentFile, String label, Load load,
+    private static boolean workingDirectoryAllowed(Object value, Path agentFile, YamlTree.Pos where, Load load,
             boolean mustExist) {
         Object root = value instanceof Map<?, ?> m ? m.get("root") : value;
         String written = root == null ? null : root.toString();
         if (written != null && (written.equals("~") || written.startsWith("~/"))) {
-            load.problems.error(label, "working_directory", "\"" + written + "\": ~ is not expanded (as in herdctl) and "
+            load.problems.error(where, "working_directory", "\"" + written + "\": ~ is not expanded (as in herdctl) and "
                     + "a home directory is far too broad to mount into an agent's container; use a project directory");
             return false;
         }
         Path dir = written == null ? agentFile.getParent() : agentFile.getParent().resolve(written).normalize();
         if (mustExist && !Files.isDirectory(dir)) {
-            load.problems.error(label, "working_directory", "working directory " + dir + " does not exist or is not a "
+            load.problems.error(where, "working_directory", "working directory " + dir + " does not exist or is not a "
                     + "directory (create it; it is mounted into the agent's container)");
             return false;
         }
         Path real = realOrSelf(dir);
         if (real.getParent() == null) {
-            load.problems.error(label, "working_directory", "working directory " + dir + " is the filesystem root; "
+            load.problems.error(where, "working_directory", "working directory " + dir + " is the filesystem root; "
                     + "an agent must never see the whole machine");
             return false;
         }
         if (load.allowedRoots.stream().noneMatch(real::startsWith)) {
-            load.problems.error(label, "working_directory", "working directory " + dir
+            load.problems.error(where, "working_directory", "working directory " + dir
                     + (real.equals(dir) ? "" : " (really " + real + ")") + " is outside the fleet's allowed roots "
                     + load.allowedRoots.stream().map(Path::toString).collect(Collectors.joining(", "))
                     + "; move it under them, or set working_directory.root in the fleet file");
@@ -284,6 +291,17 @@ public final class FleetLoader {
         }
         env.putAll(systemEnv);
         return env;
+    }
+
+    /** Reads a file named by a reference; a missing file is reported at the reference. */
+    private static String readReferenced(Path file, String label, YamlTree.Pos ref, String refPath, Load load) {
+        if (!Files.isRegularFile(file)) {
+            load.files.add(file);
+            load.problems.error(ref, refPath, "Failed to read file '" + file + "': "
+                    + (Files.exists(file) ? "not a regular file" : "no such file"));
+            return null;
+        }
+        return read(file, label, load);
     }
 
     private static String read(Path file, String label, Load load) {

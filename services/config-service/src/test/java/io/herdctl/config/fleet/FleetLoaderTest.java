@@ -164,7 +164,7 @@ class FleetLoaderTest {
         assertTrue(messages.get(2).contains("\"yolo\" is not allowed; expected one of: default, acceptEdits"), messages.get(2));
         assertTrue(messages.get(3).contains("b.yaml:1:7: name: Agent name must start"), messages.get(3));
         assertTrue(messages.get(4).contains("Decimal values are not supported in interval \"1.5h\""), messages.get(4));
-        assertTrue(messages.get(5).contains("Failed to read file"), messages.get(5));
+        assertTrue(messages.get(5).startsWith("herdctl.yaml:4:11: agents[2].path: Failed to read file"), messages.get(5));
     }
 
     @Test

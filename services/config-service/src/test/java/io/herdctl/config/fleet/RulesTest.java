@@ -85,8 +85,9 @@ class RulesTest {
 
     @Test
     void refusesWorkingDirectoriesThatEscapeTheFleet(@TempDir Path outside) throws IOException {
-        assertTrue(agent("name: a\nworking_directory: ~/projects\n", Map.of()).errors().get(0).message()
-                .contains("~ is not expanded"));
+        ConfigProblem tilde = agent("name: a\nworking_directory: ~/projects\n", Map.of()).errors().get(0);
+        assertTrue(tilde.message().contains("~ is not expanded"), tilde.message());
+        assertEquals("a.yaml:2:20: working_directory: ", tilde.toString().substring(0, 32));
         assertTrue(agent("name: a\nworking_directory: " + outside + "\n", Map.of()).errors().get(0).message()
                 .contains("outside the fleet's allowed roots"));
         Files.createSymbolicLink(dir.resolve("sneaky"), outside);
