@@ -19,13 +19,14 @@ final class ObjectRule implements Rule {
         void check(YamlTree.MapNode node, Map<String, Object> values, String path, Fields f);
     }
 
-    private record Deprecation(String replacement) {
+    private record Deprecation(String replacement, String message) {
     }
 
     private final Map<String, Rule> fields = new LinkedHashMap<>();
     private final List<String> required = new ArrayList<>();
     private final Map<String, Deprecation> deprecated = new LinkedHashMap<>();
     private final List<CrossCheck> crossChecks = new ArrayList<>();
+    private final Map<String, String> refused = new LinkedHashMap<>();
 
     static ObjectRule object() {
         return new ObjectRule();
@@ -44,8 +45,30 @@ final class ObjectRule implements Rule {
 
     /** {@code name} is an old spelling of {@code replacement}: accepted, moved there, with a warning. */
     ObjectRule deprecated(String name, String replacement) {
-        deprecated.put(name, new Deprecation(replacement));
+        return deprecated(name, replacement, "\"" + name + "\" is deprecated; use \"" + replacement + "\" instead");
+    }
+
+    /** As {@link #deprecated(String, String)}, with the warning's own words. */
+    ObjectRule deprecated(String name, String replacement, String message) {
+        deprecated.put(name, new Deprecation(replacement, message));
         return this;
+    }
+
+    /** {@code name} is known but not allowed here; {@code message} says why and where it belongs. */
+    ObjectRule refused(String name, String message) {
+        refused.put(name, message);
+        return this;
+    }
+
+    /** A copy with the same fields, to which more can be added. */
+    ObjectRule copy() {
+        ObjectRule c = new ObjectRule();
+        c.fields.putAll(fields);
+        c.required.addAll(required);
+        c.deprecated.putAll(deprecated);
+        c.crossChecks.addAll(crossChecks);
+        c.refused.putAll(refused);
+        return c;
     }
 
     ObjectRule crossCheck(CrossCheck check) {
@@ -66,7 +89,7 @@ final class ObjectRule implements Rule {
         int errorsBefore = f.problems().errorCount();
         List<String> allowed = new ArrayList<>(fields.keySet());
         allowed.addAll(deprecated.keySet());
-        f.knownKeys(m, path, allowed, null);
+        f.knownKeys(m, path, allowed, refused::get);
         Map<String, Object> out = new LinkedHashMap<>();
         m.entries().forEach((key, e) -> {
             Rule rule = fields.get(key);
@@ -79,9 +102,8 @@ final class ObjectRule implements Rule {
             if (e == null) {
                 return;
             }
-            f.problems().warning(e.keyPos(), Paths.child(path, old), "\"" + old + "\" is deprecated; use \""
-                    + d.replacement() + "\" instead" + (m.entries().containsKey(d.replacement())
-                            ? " (both are set: \"" + d.replacement() + "\" wins)" : ""));
+            f.problems().warning(e.keyPos(), Paths.child(path, old), d.message() + (m.entries().containsKey(d.replacement())
+                    ? " (both are set: \"" + d.replacement() + "\" wins)" : ""));
             if (!m.entries().containsKey(d.replacement())) {
                 fields.get(d.replacement()).check(e.value(), Paths.child(path, old), f)
                         .ifPresent(v -> out.put(d.replacement(), v));
