@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.DotEnv;
+import io.herdctl.events.SecretReferences;
 
 /**
  * Loads a fleet: the fleet file, its sub-fleets, every agent file they list,
@@ -86,7 +87,7 @@ public final class FleetLoader {
     public static Map<String, String> withoutSecrets(Map<String, String> env) {
         Map<String, String> out = new HashMap<>();
         env.forEach((k, v) -> {
-            if (!Interpolator.SECRET_NAME.matcher(k).matches()) {
+            if (!SecretReferences.isSecretName(k)) {
                 out.put(k, v);
             }
         });

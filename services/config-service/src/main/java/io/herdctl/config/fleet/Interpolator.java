@@ -8,6 +8,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.herdctl.events.SecretReferences;
+
 /**
  * herdctl's {@code ${VAR}} and {@code ${VAR:-default}} substitution, applied to
  * every string of a document in one pass (no recursion, no escapes). An empty
@@ -15,14 +17,13 @@ import java.util.regex.Pattern;
  * default is an error at the scalar's position.
  *
  * <p>Strings under a secret path (the docker {@code env} values) are left as
- * written: they would otherwise carry secrets onto the agents topic. The runner
- * resolves them when it starts a container.
+ * written, and so is any reference to a secret-named variable anywhere: they
+ * would otherwise carry secrets onto the agents topic. The runner resolves them
+ * when it starts a container.
  */
 final class Interpolator {
 
-    static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\\}");
-    /** Variable names that hold secrets by convention. */
-    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL).*");
+    static final Pattern VARIABLE = SecretReferences.REFERENCE;
 
     private final Map<String, String> env;
     private final Predicate<String> deferredPath;
@@ -62,10 +63,12 @@ final class Interpolator {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
-            if (SECRET_NAME.matcher(name).matches() && env.containsKey(name)) {
-                problems.warning(scalar.pos(), path, "'" + name + "' looks like a secret, and its value would be published "
-                        + "in clear with the agent's spec; reference secrets only in docker.env, mcp_servers.<name>.env or "
-                        + ".headers, or hook headers, which are resolved when they are used");
+            if (SecretReferences.isSecretName(name)) {
+                // Left as written: the runner resolves it when the job starts, so the value never travels on a topic.
+                problems.warning(scalar.pos(), path, "'" + name + "' looks like a secret: it stays ${" + name + "} in the "
+                        + "agent's spec and is resolved by the runner when the job starts; it is never published in clear");
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+                continue;
             }
             String value = env.get(name);
             if (value == null) {

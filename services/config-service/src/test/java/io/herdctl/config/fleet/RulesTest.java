@@ -112,5 +112,6 @@ class RulesTest {
         assertTrue(fleet.warnings().stream().anyMatch(w -> w.path().equals("default_prompt")
                 && w.message().contains("looks like a secret")), fleet.warnings()::toString);
         assertTrue(fleet.warnings().stream().noneMatch(w -> w.path().startsWith("mcp_servers")), fleet.warnings()::toString);
+        assertEquals("use ${GITHUB_TOKEN}", fleet.agents().get(0).defaultPrompt(), "the runner resolves it, not the topic");
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.herdctl.events.AgentSpec;
-import io.herdctl.events.JobRequested;
 
 /**
  * The argv that runs Claude Code the way a user does in print mode with
@@ -16,9 +15,8 @@ final class ClaudeCommand {
     private ClaudeCommand() {
     }
 
-    static List<String> of(JobRequested job) {
-        AgentSpec agent = job.spec();
-        List<String> argv = new ArrayList<>(List.of("claude", "-p", job.prompt(), "--output-format", "stream-json",
+    static List<String> of(AgentSpec agent, String prompt, String systemPrompt) {
+        List<String> argv = new ArrayList<>(List.of("claude", "-p", prompt, "--output-format", "stream-json",
                 "--verbose", "--permission-mode", agent.permissionMode() == null ? "acceptEdits" : agent.permissionMode()));
         if (agent.model() != null) {
             argv.addAll(List.of("--model", agent.model()));
@@ -26,8 +24,8 @@ final class ClaudeCommand {
         if (agent.maxTurns() != null) {
             argv.addAll(List.of("--max-turns", Integer.toString(agent.maxTurns())));
         }
-        if (agent.systemPrompt() != null) {
-            argv.addAll(List.of("--system-prompt", agent.systemPrompt()));
+        if (systemPrompt != null) {
+            argv.addAll(List.of("--system-prompt", systemPrompt));
         }
         return List.copyOf(argv);
     }

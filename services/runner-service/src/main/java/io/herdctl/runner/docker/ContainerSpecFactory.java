@@ -42,7 +42,12 @@ public final class ContainerSpecFactory {
         this.stackLabel = stackLabel;
     }
 
-    public ContainerPlan plan(JobRequested job, Map<String, String> resolvedEnv) {
+    /**
+     * @param resolvedEnv  the secret-bearing environment (credentials, fleet env), values resolved
+     * @param prompt       the prompt with its secret references resolved
+     * @param systemPrompt the system prompt likewise, or null
+     */
+    public ContainerPlan plan(JobRequested job, Map<String, String> resolvedEnv, String prompt, String systemPrompt) {
         AgentSpec agent = job.spec();
         AgentSpec.DockerSpec docker = agent.docker();
 
@@ -128,7 +133,7 @@ public final class ContainerSpecFactory {
         return new ContainerPlan(
                 containerName(agent.qualifiedName(), job.jobId()),
                 docker.image(),
-                ClaudeCommand.of(job),
+                ClaudeCommand.of(agent, prompt, systemPrompt),
                 List.copyOf(env),
                 uid + ":" + gid,
                 WORKSPACE,

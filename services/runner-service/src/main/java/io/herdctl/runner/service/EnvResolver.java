@@ -8,23 +8,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.DotEnv;
+import io.herdctl.events.JobRequested;
+import io.herdctl.events.SecretReferences;
 import io.herdctl.runner.docker.JobRejectedException;
 
 /**
- * Builds a job container's secret-bearing environment at the last moment: the
- * credentials Claude Code reads (from the runner's own environment) and the
- * fleet's {@code docker.env}, whose {@code ${VAR}} references config-service left
- * unresolved. Looks in the process environment first, then the env file.
+ * Resolves a job's secrets at the last moment, from the runner's own
+ * environment first, then its env file: the credentials Claude Code reads, the
+ * fleet's {@code docker.env} (whose {@code ${VAR}} references config-service left
+ * as written), and references to secret-named variables in the prompts. Every
+ * value it hands out is also returned for redaction.
  */
 public final class EnvResolver {
 
     /** What Claude Code authenticates with, passed through when the runner has it. */
     static final List<String> CREDENTIALS = List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN");
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\\}");
 
     private final Map<String, String> processEnv;
     private final Optional<Path> envFile;
@@ -34,34 +35,62 @@ public final class EnvResolver {
         this.envFile = envFile;
     }
 
-    public Map<String, String> resolve(AgentSpec.DockerSpec docker) {
+    /** A job's resolved environment and prompts, and every secret value among them (name to value). */
+    public record Resolved(Map<String, String> containerEnv, String prompt, String systemPrompt,
+            Map<String, String> secrets) {
+
+        @Override
+        public String toString() {
+            return "Resolved[" + containerEnv.size() + " env entries, " + secrets.size() + " secrets (values hidden)]";
+        }
+    }
+
+    public Resolved resolve(JobRequested job) {
         Map<String, String> lookup = new LinkedHashMap<>(readEnvFile());
         lookup.putAll(processEnv);
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> secrets = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         for (String name : CREDENTIALS) {
             String value = lookup.get(name);
             if (value != null && !value.isEmpty()) {
-                out.put(name, value);
+                env.put(name, value);
+                secrets.put(name, value);
             }
         }
+        AgentSpec.DockerSpec docker = job.spec().docker();
         docker.env().forEach((name, template) -> {
-            Matcher m = VARIABLE.matcher(template);
-            StringBuilder value = new StringBuilder();
-            while (m.find()) {
-                String v = lookup.get(m.group(1));
-                if (v == null) {
-                    v = m.group(2);
-                }
-                if (v == null) {
-                    throw new JobRejectedException("docker.env." + name + " refers to ${" + m.group(1)
-                            + "}, which is set neither in the runner's environment nor in its env file");
-                }
-                m.appendReplacement(value, Matcher.quoteReplacement(v));
-            }
-            m.appendTail(value);
-            out.put(name, value.toString());
+            String value = substitute(template, lookup, "docker.env." + name);
+            env.put(name, value);
+            secrets.put(name, value);
         });
-        return out;
+        java.util.function.Function<String, String> secretLookup = name -> {
+            String value = lookup.get(name);
+            if (value != null) {
+                secrets.put(name, value);
+            }
+            return value;
+        };
+        String prompt = SecretReferences.resolveSecrets(job.prompt(), secretLookup);
+        String systemPrompt = SecretReferences.resolveSecrets(job.spec().systemPrompt(), secretLookup);
+        return new Resolved(env, prompt, systemPrompt, secrets);
+    }
+
+    private static String substitute(String template, Map<String, String> lookup, String where) {
+        Matcher m = SecretReferences.REFERENCE.matcher(template);
+        StringBuilder value = new StringBuilder();
+        while (m.find()) {
+            String v = lookup.get(m.group(1));
+            if (v == null) {
+                v = m.group(2);
+            }
+            if (v == null) {
+                throw new JobRejectedException(where + " refers to ${" + m.group(1)
+                        + "}, which is set neither in the runner's environment nor in its env file");
+            }
+            m.appendReplacement(value, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(value);
+        return value.toString();
     }
 
     private Map<String, String> readEnvFile() {

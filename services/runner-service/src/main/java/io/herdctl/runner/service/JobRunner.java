@@ -95,13 +95,13 @@ public class JobRunner {
                 throw new JobRejectedException("docker.enabled is false for agent " + job.agent() + ": this runner only "
                         + "runs jobs in containers; set docker.enabled: true in the agent file");
             }
-            Map<String, String> env = envResolver.resolve(job.spec().docker());
-            ContainerPlan plan = plans.plan(job, env);
+            EnvResolver.Resolved resolved = envResolver.resolve(job);
+            ContainerPlan plan = plans.plan(job, resolved.containerEnv(), resolved.prompt(), resolved.systemPrompt());
             containerId = engine.start(plan);
             running.put(job.jobId(), containerId);
             LOG.infof("job %s (%s) started in container %s", job.jobId(), job.agent(), containerId.substring(0, 12));
             await(events.status(status(job, JobStatus.RUNNING, started, null, containerId, null)));
-            Collector collector = new Collector(job, new SecretRedactor(env));
+            Collector collector = new Collector(job, new SecretRedactor(resolved.secrets()));
             int exitCode = engine.follow(containerId, collector::line);
             outcome = collector.outcome(exitCode, stopping);
         } catch (DuplicateJobException e) {

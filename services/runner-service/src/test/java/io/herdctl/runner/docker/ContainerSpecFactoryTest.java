@@ -35,7 +35,7 @@ class ContainerSpecFactoryTest {
     @Test
     void everyContainerIsHardenedAndLabelled() {
         ContainerPlan plan = factory.plan(job(docker(null, null, Map.of("team", "a"), List.of("8080:80")), "hi"),
-                Map.of("GITHUB_TOKEN", "ghp_x"));
+                Map.of("GITHUB_TOKEN", "ghp_x"), "hi", null);
 
         assertEquals("1000:1000", plan.user());
         assertEquals(1L << 30, plan.memoryBytes());
@@ -58,7 +58,8 @@ class ContainerSpecFactoryTest {
     @Test
     void passesThePromptAsOneArgumentWithTheAgentsOptions() {
         String prompt = "fix $HOME `rm -rf /` \"now\"; echo 'x'";
-        ContainerPlan plan = factory.plan(job(docker(null, 10L, Map.of(), List.of()), prompt), Map.of());
+        JobRequested job = job(docker(null, 10L, Map.of(), List.of()), prompt);
+        ContainerPlan plan = factory.plan(job, Map.of(), prompt, job.spec().systemPrompt());
         assertEquals(List.of("claude", "-p", prompt, "--output-format", "stream-json", "--verbose", "--permission-mode",
                 "bypassPermissions", "--model", "claude-x", "--max-turns", "7", "--system-prompt", "Be careful"),
                 plan.command());
@@ -68,12 +69,12 @@ class ContainerSpecFactoryTest {
     @Test
     void refusesRootAndForgedOwnershipLabels() {
         JobRejectedException root = assertThrows(JobRejectedException.class,
-                () -> factory.plan(job(docker("0:0", null, Map.of(), List.of()), "x"), Map.of()));
+                () -> factory.plan(job(docker("0:0", null, Map.of(), List.of()), "x"), Map.of(), "x", null));
         assertTrue(root.getMessage().contains("root"), root.getMessage());
         assertThrows(JobRejectedException.class,
-                () -> factory.plan(job(docker(null, null, Map.of(Labels.JOB_ID, "other"), List.of()), "x"), Map.of()));
+                () -> factory.plan(job(docker(null, null, Map.of(Labels.JOB_ID, "other"), List.of()), "x"), Map.of(), "x", null));
         assertThrows(JobRejectedException.class,
                 () -> new ContainerSpecFactory("0", 256, "64m", "r", null).plan(job(docker(null, null, Map.of(), List.of()), "x"),
-                        Map.of()));
+                        Map.of(), "x", null));
     }
 }
