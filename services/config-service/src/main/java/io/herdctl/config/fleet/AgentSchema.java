@@ -32,22 +32,8 @@ final class AgentSchema {
 
     private static final ObjectRule SCHEDULE = object()
             .required("type", Rule.oneOf("interval", "cron", "webhook", "chat"))
-            .field("interval", Rule.stringWhere(i -> {
-                try {
-                    IntervalParser.parseMillis(i);
-                    return null;
-                } catch (IntervalParser.IntervalException e) {
-                    return e.getMessage();
-                }
-            }))
-            .field("cron", Rule.stringWhere(c -> {
-                try {
-                    CronExpression.parse(c);
-                    return null;
-                } catch (CronExpression.CronException e) {
-                    return e.getMessage();
-                }
-            }))
+            .field("interval", Rule.parsedBy(IntervalParser::parseMillis))
+            .field("cron", Rule.parsedBy(CronExpression::parse))
             .deprecated("expression", "cron")
             .field("prompt", Rule.string())
             .field("work_source", HerdctlBlocks.WORK_SOURCE)

@@ -102,6 +102,18 @@ interface Rule {
         }).map(s -> s);
     }
 
+    /** A string that {@code parse} accepts; its IllegalArgumentException's message is the error. */
+    static Rule parsedBy(java.util.function.Consumer<String> parse) {
+        return stringWhere(s -> {
+            try {
+                parse.accept(s);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        });
+    }
+
     static Rule url() {
         return stringWhere(s -> {
             try {
