@@ -1,15 +1,12 @@
 package io.herdctl.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,6 @@ import io.herdctl.events.EventJson;
 import io.herdctl.events.Topics;
 import io.herdctl.launcher.EmbeddedStack;
 import io.herdctl.launcher.StackOptions;
-import io.herdctl.launcher.StackOptions.Service;
 
 /**
  * The two figures of the configuration path, on a generated fleet of 1,000
@@ -65,15 +61,11 @@ public final class ConfigLatency {
         List<Long> warm = new ArrayList<>(loads.subList(1, loads.size()));
         Collections.sort(warm);
 
-        Map<Service, Integer> ports = new EnumMap<>(Service.class);
-        for (Service s : Service.values()) {
-            ports.put(s, freePort());
-        }
         long initialPublish;
         List<Long> saves = new ArrayList<>();
         long stackStart = System.nanoTime();
-        try (EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, fleet, root.resolve("state"), ports, 0, 0,
-                false, "bench-" + UUID.randomUUID().toString().substring(0, 8)));
+        try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.isolated(home, fleet, root.resolve("state"),
+                "bench-" + UUID.randomUUID().toString().substring(0, 8)));
                 KafkaConsumer<String, String> consumer = consumer(stack.bootstrapServers())) {
             Set<String> seen = new HashSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -173,9 +165,4 @@ public final class ConfigLatency {
         throw new IllegalStateException("the edit of " + agent + " never reached the topic");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

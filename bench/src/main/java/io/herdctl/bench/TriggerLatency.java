@@ -3,8 +3,6 @@ package io.herdctl.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,14 +77,9 @@ public final class TriggerLatency {
                   pids_limit: 64
                 """);
 
-        Map<Service, Integer> ports = new EnumMap<>(Service.class);
-        for (Service s : Service.values()) {
-            ports.put(s, freePort());
-        }
         String stackId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         long t0 = System.nanoTime();
-        try (EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, fleet, root.resolve("state"), ports, 0, 0,
-                false, stackId))) {
+        try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.isolated(home, fleet, root.resolve("state"), stackId))) {
             double startup = (System.nanoTime() - t0) / 1e9;
             List<Long> firstLine = new ArrayList<>();
             List<Long> completed = new ArrayList<>();
@@ -182,11 +174,6 @@ public final class TriggerLatency {
         return s;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Records when each job's first output line was read and when it finished. */
     private static final class Watcher implements AutoCloseable {

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
+import io.herdctl.testsupport.EmbeddedKafkaBroker;
+
 /**
  * What an embedded stack runs on: where the built services are, the fleet, the
  * state directory, and the ports (all on 127.0.0.1).
@@ -53,6 +55,18 @@ public record StackOptions(
         }
         ports.put(Service.DASHBOARD, dashboardPort);
         return new StackOptions(home, fleet, stateDir, ports, DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_PORT + 1, true, stackId);
+    }
+
+    /**
+     * A private stack for tests and benchmarks: every service on a free port, a
+     * throw-away broker, so it runs beside a `./herdctl up` on the same machine.
+     */
+    public static StackOptions isolated(Path home, Path fleet, Path stateDir, String stackId) {
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service s : Service.values()) {
+            ports.put(s, EmbeddedKafkaBroker.freePort());
+        }
+        return new StackOptions(home, fleet, stateDir, ports, 0, 0, false, stackId);
     }
 
     public Path jobsDir() {

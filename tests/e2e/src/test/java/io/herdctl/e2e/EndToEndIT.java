@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -91,12 +89,8 @@ class EndToEndIT {
                   pids_limit: 100
                 """);
         Path home = Path.of(System.getProperty("herdctl.home", "../..")).toAbsolutePath().normalize();
-        Map<Service, Integer> ports = new EnumMap<>(Service.class);
-        for (Service s : Service.values()) {
-            ports.put(s, freePort());
-        }
         stackId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        StackOptions options = new StackOptions(home, fleet, root.resolve("state"), ports, 0, 0, false, stackId);
+        StackOptions options = StackOptions.isolated(home, fleet, root.resolve("state"), stackId);
         long t0 = System.nanoTime();
         stack = EmbeddedStack.start(options);
         System.out.printf("[e2e] stack ready (broker + 5 services) in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -268,9 +262,4 @@ class EndToEndIT {
         return p.exitValue() == 0 ? out : "";
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

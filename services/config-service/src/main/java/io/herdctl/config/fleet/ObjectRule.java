@@ -76,10 +76,6 @@ final class ObjectRule implements Rule {
         return this;
     }
 
-    java.util.Set<String> fieldNames() {
-        return fields.keySet();
-    }
-
     @Override
     public Optional<Object> check(YamlTree.Node node, String path, Fields f) {
         return f.map(node, path).map(m -> checkMap(m, path, f));

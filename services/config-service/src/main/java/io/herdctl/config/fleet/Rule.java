@@ -172,8 +172,4 @@ interface Rule {
         };
     }
 
-    /** Any mapping, taken as written (for blocks passed through verbatim, such as a raw HostConfig). */
-    static Rule anyMapping() {
-        return (n, p, f) -> f.map(n, p).map(YamlTree.MapNode::plain);
-    }
 }
