@@ -106,6 +106,9 @@ public final class EmbeddedStack implements AutoCloseable {
             case CONFIG -> cmd.add("-Dherdctl.fleet.path=" + options.fleet());
             case RUNNER -> {
                 cmd.add("-Dherdctl.runner.stack-label=" + options.stackId());
+                cmd.add("-Dherdctl.runner.state-dir=" + options.stateDir());
+                // The whole stack is stopping: running jobs get a short drain, within the stop timeout.
+                cmd.add("-Dherdctl.runner.drain-timeout=10s");
                 fleetEnvFile().ifPresent(env -> cmd.add("-Dherdctl.runner.env-file=" + env));
             }
             case AUDIT -> cmd.add("-Dherdctl.audit.state-dir=" + options.stateDir());

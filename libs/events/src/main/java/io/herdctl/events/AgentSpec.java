@@ -10,6 +10,12 @@ import java.util.Map;
  * <p>Values of {@code docker.env} are published as written in the fleet file
  * ({@code ${GITHUB_TOKEN}}), never resolved: the runner resolves them from its own
  * environment when it starts a container, so secrets never travel on a topic.
+ *
+ * <p>{@code tools} is null when the agent does not restrict the tool set (an
+ * empty list means no tools). {@code timeoutMillis} is the job's wall-clock
+ * limit ({@code timeout}, not in the original), null for none;
+ * {@code sessionTimeoutMillis} is how long a kept session may be resumed after
+ * its last use ({@code session.timeout}, herdctl's default 24h).
  */
 public record AgentSpec(
         String qualifiedName,
@@ -25,7 +31,14 @@ public record AgentSpec(
         String permissionMode,
         Map<String, ScheduleSpec> schedules,
         DockerSpec docker,
-        int maxConcurrent) {
+        int maxConcurrent,
+        List<String> tools,
+        List<String> allowedTools,
+        List<String> deniedTools,
+        Map<String, Object> mcpServers,
+        String timeout,
+        Long timeoutMillis,
+        Long sessionTimeoutMillis) {
 
     public AgentSpec {
         Required.field(qualifiedName, "qualifiedName");
@@ -33,6 +46,10 @@ public record AgentSpec(
         Required.field(docker, "docker");
         fleetPath = fleetPath == null ? List.of() : List.copyOf(fleetPath);
         schedules = schedules == null ? Map.of() : Map.copyOf(schedules);
+        allowedTools = allowedTools == null ? List.of() : List.copyOf(allowedTools);
+        deniedTools = deniedTools == null ? List.of() : List.copyOf(deniedTools);
+        tools = tools == null ? null : List.copyOf(tools);
+        mcpServers = mcpServers == null ? Map.of() : Map.copyOf(mcpServers);
         if (maxConcurrent < 1) {
             maxConcurrent = 1;
         }
@@ -40,7 +57,7 @@ public record AgentSpec(
 
     /** One entry of an agent's {@code schedules} map. */
     public record ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
-            boolean enabled) {
+            boolean enabled, boolean resumeSession) {
 
         public ScheduleSpec {
             Required.field(type, "type");

@@ -25,7 +25,7 @@ public record JobOutputEmitted(
         Map<String, Object> entry) {
 
     public static final int SCHEMA_VERSION = 1;
-    public static final int MAX_RAW_CHARS = 256 * 1024;
+    public static final int MAX_RAW_CHARS = 1024 * 1024;
 
     public JobOutputEmitted {
         Required.field(eventId, "eventId");

@@ -6,7 +6,9 @@ import java.time.Instant;
  * Value of {@link Topics#JOB_REQUESTS}, keyed by agent. Carries the agent spec as
  * it stood when the job was requested, so what runs is exactly what was asked
  * for even if the fleet changes meanwhile. {@code slot} is the schedule slot a
- * scheduled job fills (null for manual triggers).
+ * scheduled job fills (null for manual triggers). {@code resume} asks the
+ * runner to continue a Claude session: {@link #RESUME_LAST} for the agent's
+ * latest session, or a session id; null starts a fresh session.
  */
 public record JobRequested(
         String eventId,
@@ -18,9 +20,12 @@ public record JobRequested(
         TriggerType triggerType,
         String prompt,
         Instant slot,
-        AgentSpec spec) {
+        AgentSpec spec,
+        String resume) {
 
     public static final int SCHEMA_VERSION = 1;
+    /** {@code resume} value: continue the agent's most recent session if it has not expired. */
+    public static final String RESUME_LAST = "last";
 
     public JobRequested {
         Required.field(eventId, "eventId");

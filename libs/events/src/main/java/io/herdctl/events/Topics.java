@@ -19,24 +19,43 @@ public final class Topics {
     public static final String JOB_STATUS = "herdctl.job-status.v1";
     /** Every stdout/stderr line of a job, keyed by job id so a job's lines stay in order. */
     public static final String JOB_OUTPUT = "herdctl.job-output.v1";
+    /** Requests to cancel a job, keyed by job id; every runner reads all of them. */
+    public static final String JOB_CONTROL = "herdctl.job-control.v1";
+    /** Runner heartbeats (alive, draining, stopped; jobs held), keyed by runner id; compacted. */
+    public static final String RUNNERS = "herdctl.runners.v1";
     /** Audit detections for a SIEM, keyed by job id. */
     public static final String ALERTS = "herdctl.alerts.v1";
     /** Records a consumer could not process, with the reason in the record headers. */
     public static final String DEAD_LETTERS = "herdctl.dead-letters.v1";
+
+    /**
+     * Largest output record: a line of up to 1 MiB (longer ones are split) with
+     * its parsed entry and JSON escaping. Producers and the topic allow this much.
+     */
+    public static final int MAX_OUTPUT_RECORD_BYTES = 8 * 1024 * 1024;
 
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(AGENTS, 3, true),
             new TopicSpec(FLEET_REVISIONS, 1, false),
             new TopicSpec(JOB_REQUESTS, 6, false),
             new TopicSpec(JOB_STATUS, 6, false),
-            new TopicSpec(JOB_OUTPUT, 6, false),
+            new TopicSpec(JOB_OUTPUT, 6, false, MAX_OUTPUT_RECORD_BYTES),
+            new TopicSpec(JOB_CONTROL, 3, false),
+            new TopicSpec(RUNNERS, 1, true),
             new TopicSpec(ALERTS, 3, false),
             new TopicSpec(DEAD_LETTERS, 1, false));
 
     private Topics() {
     }
 
-    /** A topic's shape: how many partitions, and whether it is a compacted table or a log. */
-    public record TopicSpec(String name, int partitions, boolean compacted) {
+    /**
+     * A topic's shape: how many partitions, whether it is a compacted table or a
+     * log, and the largest record it takes (0: the broker's default).
+     */
+    public record TopicSpec(String name, int partitions, boolean compacted, int maxMessageBytes) {
+
+        public TopicSpec(String name, int partitions, boolean compacted) {
+            this(name, partitions, compacted, 0);
+        }
     }
 }

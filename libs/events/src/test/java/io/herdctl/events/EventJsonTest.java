@@ -58,8 +58,8 @@ class EventJsonTest {
         AgentSpec spec = new AgentSpec("a", "a", List.of(), null, null, null, null, null, null, null, null, Map.of(),
                 new AgentSpec.DockerSpec(true, true, "2g", 2L << 30, null, null, null, null, null, null, 5, "rw", null,
                         null, null, null, null, null, null),
-                1);
+                1, null, null, null, null, null, null, null);
         assertThrows(IllegalArgumentException.class, () -> new JobRequested("e", Instant.now(), 1, "../x", "a", null,
-                TriggerType.MANUAL, "p", null, spec));
+                TriggerType.MANUAL, "p", null, spec, null));
     }
 }

@@ -175,15 +175,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
+            Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                    resize = new java.util.HashMap<>();
             for (Topics.TopicSpec spec : specs) {
+                Map<String, String> configs = new java.util.HashMap<>();
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                        spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+                if (spec.maxMessageBytes() > 0) {
+                    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes()));
+                }
                 if (!existing.contains(spec.name())) {
-                    missing.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG,
-                            spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE)));
+                    missing.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(configs));
+                } else if (spec.maxMessageBytes() > 0) {
+                    // A broker that kept its data from an older version gets the record size it now needs.
+                    resize.put(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, spec.name()),
+                            List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes())),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
                 }
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            if (!resize.isEmpty()) {
+                admin.incrementalAlterConfigs(resize).all().get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);

@@ -5,7 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +24,7 @@ import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.ExitReason;
+import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatus;
@@ -31,6 +38,7 @@ import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.KafkaBrokerResource;
 import io.herdctl.testsupport.TopicClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -54,17 +62,24 @@ class DashboardTest {
 
     EmbeddedKafkaBroker broker;
 
-    @Test
-    void showsAgentsJobsAndOutputFromTheTopics() {
-        AgentSpec spec = new AgentSpec("hello", "hello", List.of(), "Says hello", "/f/hello.yaml", "/f", "hi", null, null,
-                null, "acceptEdits", Map.of("tick", new AgentSpec.ScheduleSpec("interval", "5m", 300_000L, null, null, true)),
+    @TestHTTPResource("/")
+    URI base;
+
+    static AgentSpec spec() {
+        return new AgentSpec("hello", "hello", List.of(), "Says hello", "/f/hello.yaml", "/f", "hi", null, null,
+                null, "acceptEdits", Map.of("tick", new AgentSpec.ScheduleSpec("interval", "5m", 300_000L, null, null, true, false)),
                 new AgentSpec.DockerSpec(true, true, "1g", 1L << 30, null, null, null, 64L, null, null, 5, "ro",
                         "herdctl/test-agent:latest", "bridge", null, null, null, null, null),
-                1);
+                1, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void showsAgentsJobsAndOutputFromTheTopics() {
+        AgentSpec spec = spec();
         try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
             topics.send(Topics.AGENTS, "hello", EventJson.write(AgentSpecResolved.of("r", spec)));
             topics.send(Topics.JOB_REQUESTS, "hello", EventJson.write(new JobRequested("e1", T, 1, JOB, "hello", "tick",
-                    TriggerType.SCHEDULE, "do <b>it</b>", T, spec)));
+                    TriggerType.SCHEDULE, "do <b>it</b>", T, spec, null)));
             topics.send(Topics.JOB_STATUS, JOB, EventJson.write(new JobStatusChanged("e2", T.plusSeconds(1), 1, JOB, "hello",
                     "tick", TriggerType.SCHEDULE, JobStatus.RUNNING, null, null, T.plusSeconds(1), null, null, "c1", "r1",
                     null, null, null, null)));
@@ -107,7 +122,8 @@ class DashboardTest {
                 .body(containsString("&lt;script&gt;alert(1)&lt;/script&gt; hello"), not(containsString("<script>alert(1)")))
                 .body(containsString("do &lt;b&gt;it&lt;/b&gt;"))
                 .body(containsString("medium: Permission denied"))
-                .body(containsString("$0.2500"));
+                .body(containsString("$0.2500"))
+                .body(not(containsString("id=\"cancel-job\"")), not(containsString("cancel requested")));
         given().get("/app.css").then().statusCode(200);
     }
 
@@ -120,5 +136,84 @@ class DashboardTest {
         given().contentType(ContentType.JSON).body("{\"prompt\":\"x\"}")
                 .post("/api/agents/hello/trigger").then().statusCode(503).body("error.code", equalTo("SCHEDULER_UNAVAILABLE"));
         given().contentType(ContentType.TEXT).body("prompt=x").post("/api/agents/hello/trigger").then().statusCode(415);
+    }
+
+    @Test
+    void cancelPublishesARequestForALiveJobAndEveryPageShowsIt() throws Exception {
+        String running = "job-2026-03-05-run001";
+        String pending = "job-2026-03-05-pend01";
+        String elsewhere = "job-2026-03-05-else01";
+        String finished = "job-2026-03-05-done01";
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            // Another replica's request, read before the job's own request: the page still shows it.
+            topics.send(Topics.JOB_CONTROL, elsewhere, EventJson.write(new JobCancelRequested("c0", T, 1, elsewhere,
+                    "dashboard", "from another replica")));
+            for (String id : List.of(running, pending, elsewhere, finished)) {
+                topics.send(Topics.JOB_REQUESTS, "hello", EventJson.write(new JobRequested("r-" + id, T, 1, id, "hello",
+                        null, TriggerType.MANUAL, "p", null, spec(), null)));
+            }
+            topics.send(Topics.JOB_STATUS, running, EventJson.write(status(running, JobStatus.RUNNING)));
+            topics.send(Topics.JOB_STATUS, finished, EventJson.write(status(finished, JobStatus.COMPLETED)));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                given().get("/api/jobs/" + running).then().statusCode(200).body("status", equalTo("running"));
+                given().get("/api/jobs/" + finished).then().statusCode(200).body("status", equalTo("completed"));
+                given().get("/api/jobs/" + pending).then().statusCode(200).body("status", equalTo("pending"));
+                given().get("/jobs/" + elsewhere).then().statusCode(200)
+                        .body(containsString("cancel requested"), containsString("from another replica"));
+            });
+
+            given().get("/jobs/" + running).then().statusCode(200)
+                    .body(containsString("id=\"cancel-job\""), containsString("<script src=\"/job.js\" defer></script>"))
+                    .body(not(containsString("cancel requested")), not(containsString("<script>")));
+            given().get("/job.js").then().statusCode(200).body(containsString("/cancel"));
+
+            given().contentType(ContentType.JSON).header("Origin", "https://evil.test").body("{}")
+                    .post("/api/jobs/" + running + "/cancel").then().statusCode(403);
+            given().contentType(ContentType.JSON).header("Sec-Fetch-Site", "cross-site").body("{}")
+                    .post("/api/jobs/" + running + "/cancel").then().statusCode(403);
+            given().contentType(ContentType.TEXT).body("reason=x").post("/api/jobs/" + running + "/cancel").then()
+                    .statusCode(415);
+            given().formParam("reason", "x").post("/api/jobs/" + running + "/cancel").then().statusCode(415)
+                    .body("error.code", equalTo("UNSUPPORTED_MEDIA_TYPE"));
+            given().contentType(ContentType.JSON).body("{\"reason\":\"" + "x".repeat(1_001) + "\"}")
+                    .post("/api/jobs/" + running + "/cancel").then().statusCode(400)
+                    .body("error.code", equalTo("INVALID_REASON"));
+
+            given().contentType(ContentType.JSON).body("{\"reason\":\"stuck in a loop\"}")
+                    .post("/api/jobs/" + running + "/cancel").then().statusCode(202)
+                    .body("jobId", equalTo(running)).body("status", equalTo("cancel-requested"));
+            HttpResponse<String> bodiless = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    base.resolve("/api/jobs/" + pending + "/cancel")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, bodiless.statusCode(), "a POST with no body and no Content-Type: " + bodiless.body());
+
+            List<JobCancelRequested> published = topics.await(Topics.JOB_CONTROL, Duration.ofSeconds(20),
+                    r -> r.stream().filter(x -> x.key().equals(running) || x.key().equals(pending)).count() == 2).stream()
+                    .filter(r -> r.key().equals(running) || r.key().equals(pending))
+                    .map(r -> EventJson.read(r.value(), JobCancelRequested.class)).toList();
+            JobCancelRequested ofRunning = published.stream().filter(c -> c.jobId().equals(running)).findFirst().orElseThrow();
+            assertEquals("dashboard", ofRunning.requestedBy());
+            assertEquals("stuck in a loop", ofRunning.reason());
+            assertNull(published.stream().filter(c -> c.jobId().equals(pending)).findFirst().orElseThrow().reason());
+
+            given().get("/jobs/" + running).then().statusCode(200)
+                    .body(containsString("cancel requested"), containsString("by dashboard at"),
+                            containsString("stuck in a loop"), not(containsString("id=\"cancel-job\"")));
+
+            given().contentType(ContentType.JSON).body("{}").post("/api/jobs/" + finished + "/cancel").then()
+                    .statusCode(409).body("error.code", equalTo("JOB_ALREADY_FINISHED"))
+                    .body("error.message", containsString("completed"));
+            given().contentType(ContentType.JSON).body("{}").post("/api/jobs/job-2026-01-01-nope00/cancel").then()
+                    .statusCode(404).body("error.code", equalTo("JOB_NOT_FOUND"));
+            given().contentType(ContentType.JSON).body("{}").post("/api/jobs/not-a-job/cancel").then()
+                    .statusCode(404).body("error.code", equalTo("JOB_NOT_FOUND"));
+            assertEquals(3, topics.readAll(Topics.JOB_CONTROL).size(), "nothing published for a refused cancel");
+        }
+    }
+
+    private static JobStatusChanged status(String jobId, JobStatus status) {
+        return new JobStatusChanged("s-" + jobId + "-" + status.wire(), T.plusSeconds(1), 1, jobId, "hello", null,
+                TriggerType.MANUAL, status, status.isTerminal() ? ExitReason.SUCCESS : null, status.isTerminal() ? 0 : null,
+                T.plusSeconds(1), status.isTerminal() ? T.plusSeconds(2) : null, null, "c1", "r1", null, null, null, null);
     }
 }

@@ -118,7 +118,8 @@ public final class ConfigCli {
                 d.workspaceMode(), d.image(), d.network(), d.user(), d.volumes(), d.ports(), env, d.hostConfig());
         return new AgentSpec(a.qualifiedName(), a.name(), a.fleetPath(), a.description(), a.sourceFile(),
                 a.workingDirectory(), a.defaultPrompt(), a.systemPrompt(), a.model(), a.maxTurns(), a.permissionMode(),
-                a.schedules(), docker, a.maxConcurrent());
+                a.schedules(), docker, a.maxConcurrent(), a.tools(), a.allowedTools(), a.deniedTools(),
+                a.mcpServers(), a.timeout(), a.timeoutMillis(), a.sessionTimeoutMillis());
     }
 
 }

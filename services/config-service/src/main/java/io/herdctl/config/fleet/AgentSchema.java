@@ -66,6 +66,7 @@ final class AgentSchema {
                 .field("mcp_servers", HerdctlBlocks.MCP_SERVERS)
                 .field("plugins", HerdctlBlocks.PLUGINS)
                 .field("instances", object().field("max_concurrent", Rule.positiveInt()))
+                .field("timeout", HerdctlBlocks.TIMEOUT_FIELD)
                 .field("model", Rule.string())
                 .field("max_turns", Rule.positiveInt())
                 .field("permission_mode", Rule.oneOf("default", "acceptEdits", "bypassPermissions", "plan", "delegate",

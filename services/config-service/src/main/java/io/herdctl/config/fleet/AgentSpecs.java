@@ -16,6 +16,7 @@ final class AgentSpecs {
     static final String DEFAULT_IMAGE = "herdctl/runtime:latest";
     static final String DEFAULT_MEMORY = "2g";
     static final String DEFAULT_PERMISSION_MODE = "acceptEdits";
+    static final String DEFAULT_SESSION_TIMEOUT = "24h";
 
     private AgentSpecs() {
     }
@@ -52,7 +53,7 @@ final class AgentSpecs {
             if (s.get("type") != null) {
                 schedules.put(scheduleName, new AgentSpec.ScheduleSpec((String) s.get("type"), (String) s.get("interval"),
                         lng(s.get("interval_ms")), (String) s.get("cron"), (String) s.get("prompt"),
-                        bool(s.get("enabled"), true)));
+                        bool(s.get("enabled"), true), bool(s.get("resume_session"), false)));
             }
         });
 
@@ -61,7 +62,10 @@ final class AgentSpecs {
                 (String) a.get("default_prompt"), (String) a.get("system_prompt"), (String) a.get("model"),
                 a.get("max_turns") == null ? null : (int) (long) lng(a.get("max_turns")),
                 str(a.get("permission_mode"), DEFAULT_PERMISSION_MODE), schedules, dockerSpec,
-                (int) (long) lngOr(map(a.get("instances")).get("max_concurrent"), 1L));
+                (int) (long) lngOr(map(a.get("instances")).get("max_concurrent"), 1L),
+                strings(a.get("tools")), strings(a.get("allowed_tools")), strings(a.get("denied_tools")),
+                map(a.get("mcp_servers")), (String) a.get("timeout"), HerdctlBlocks.timeoutMillis(a.get("timeout")),
+                HerdctlBlocks.timeoutMillis(str(map(a.get("session")).get("timeout"), DEFAULT_SESSION_TIMEOUT)));
     }
 
     /** Absent: the agent file's directory; relative: against it (herdctl does not expand ~). */

@@ -26,11 +26,33 @@ final class HerdctlBlocks {
     static final ObjectRule IDENTITY = object()
             .field("name", Rule.string()).field("role", Rule.string()).field("personality", Rule.string());
 
+    /** A duration such as {@code "30m"}, {@code "24h"}, {@code "1.5h"}: herdctl's session timeout format. */
+    static final Rule TIMEOUT_FIELD = Rule.stringWhere(s -> TIMEOUT.matcher(s).matches() ? null
+            : "Invalid timeout format \"" + s + "\". Use a number and s, m, h, d or w (e.g., \"30m\", \"24h\", \"1.5h\")");
+
     static final ObjectRule SESSION = object()
             .field("max_turns", Rule.positiveInt())
-            .field("timeout", Rule.stringWhere(s -> TIMEOUT.matcher(s).matches() ? null
-                    : "Invalid timeout format \"" + s + "\". Use a number and s, m, h, d or w (e.g., \"30m\", \"24h\", \"1.5h\")"))
+            .field("timeout", TIMEOUT_FIELD)
             .field("model", Rule.string());
+
+    /** Milliseconds of a value {@link #TIMEOUT_FIELD} accepted, or null for null. */
+    static Long timeoutMillis(Object value) {
+        if (!(value instanceof String s)) {
+            return null;
+        }
+        var m = TIMEOUT.matcher(s);
+        if (!m.matches()) {
+            return null;
+        }
+        long unit = switch (m.group(2)) {
+            case "s" -> 1_000L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            case "d" -> 86_400_000L;
+            default -> 604_800_000L;
+        };
+        return Math.round(Double.parseDouble(m.group(1)) * unit);
+    }
 
     static final ObjectRule WORKING_DIRECTORY = object()
             .required("root", Rule.nonEmptyString())

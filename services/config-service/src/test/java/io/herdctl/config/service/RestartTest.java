@@ -62,9 +62,10 @@ class RestartTest {
             AgentSpec b = fleet.agents().get(1);
             AgentSpec oldB = new AgentSpec(b.qualifiedName(), b.name(), b.fleetPath(), b.description(), b.sourceFile(),
                     b.workingDirectory(), "before", b.systemPrompt(), b.model(), b.maxTurns(), b.permissionMode(),
-                    b.schedules(), b.docker(), b.maxConcurrent());
+                    b.schedules(), b.docker(), b.maxConcurrent(), b.tools(), b.allowedTools(), b.deniedTools(),
+                    b.mcpServers(), b.timeout(), b.timeoutMillis(), b.sessionTimeoutMillis());
             AgentSpec gone = new AgentSpec("gone", "gone", List.of(), null, "/x.yaml", "/x", null, null, null, null,
-                    "acceptEdits", Map.of(), a.docker(), 1);
+                    "acceptEdits", Map.of(), a.docker(), 1, null, null, null, null, null, null, null);
             try (TopicClient topics = new TopicClient(broker().bootstrapServers())) {
                 topics.send(Topics.AGENTS, "a", EventJson.write(AgentSpecResolved.of(fleet.revision(), a)));
                 topics.send(Topics.AGENTS, "b", EventJson.write(AgentSpecResolved.of("older", oldB)));

@@ -10,12 +10,18 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** scheduler-service's trigger API; the scheduler owns job ids and capacity. */
 @RegisterRestClient(configKey = "scheduler")
 @Path("/api/agents")
 public interface SchedulerClient {
 
-    record TriggerRequest(String prompt) {
+    /**
+     * {@code resume} is passed on as given (true, false, a session id, or
+     * absent); scheduler-service checks it and answers 400 when it is malformed.
+     */
+    record TriggerRequest(String prompt, JsonNode resume) {
     }
 
     @POST

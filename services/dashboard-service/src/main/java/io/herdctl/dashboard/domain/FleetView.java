@@ -16,16 +16,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatusChanged;
 
 /**
  * The dashboard's read model, built from the topics: agents, recent jobs, the
- * output of recent jobs, and alerts. Memory is bounded: the newest
- * {@link #MAX_JOBS} jobs, output for the newest {@link #MAX_JOBS_WITH_OUTPUT} of
- * them up to {@link #MAX_LINES_PER_JOB} lines each, and the newest
+ * output of recent jobs, cancel requests, and alerts. Memory is bounded: the
+ * newest {@link #MAX_JOBS} jobs, output for the newest
+ * {@link #MAX_JOBS_WITH_OUTPUT} of them up to {@link #MAX_LINES_PER_JOB} lines
+ * each, the latest {@link #MAX_JOBS} cancel requests, and the newest
  * {@link #MAX_ALERTS} alerts; the complete record stays in audit-service's files.
+ *
+ * <p>Cancel requests are kept apart from the jobs: they come on their own topic,
+ * so one may be read before the request of its job.
  */
 @ApplicationScoped
 public class FleetView {
@@ -41,6 +46,12 @@ public class FleetView {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, List<JobOutputEmitted>> eldest) {
             return size() > MAX_JOBS_WITH_OUTPUT;
+        }
+    };
+    private final Map<String, JobCancelRequested> cancels = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobCancelRequested> eldest) {
+            return size() > MAX_JOBS;
         }
     };
     private final Deque<AuditAlertRaised> alerts = new ArrayDeque<>();
@@ -70,6 +81,11 @@ public class FleetView {
         if (lines.size() < MAX_LINES_PER_JOB && (lines.isEmpty() || lines.get(lines.size() - 1).seq() < line.seq())) {
             lines.add(line);
         }
+    }
+
+    /** Remembers the first request to cancel a job; asking again changes nothing that is shown. */
+    public synchronized void cancelRequested(JobCancelRequested request) {
+        cancels.putIfAbsent(request.jobId(), request);
     }
 
     public synchronized void alertRaised(AuditAlertRaised alert) {
@@ -107,6 +123,10 @@ public class FleetView {
 
     public synchronized Optional<JobView> job(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    public synchronized Optional<JobCancelRequested> cancelRequest(String jobId) {
+        return Optional.ofNullable(cancels.get(jobId));
     }
 
     public synchronized List<JobOutputEmitted> output(String jobId) {

@@ -9,6 +9,7 @@ import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
+import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatusChanged;
@@ -22,6 +23,7 @@ public class TopicListener {
     public static final String JOB_STATUS = "job-status";
     public static final String JOB_OUTPUT = "job-output";
     public static final String ALERTS = "alerts";
+    public static final String JOB_CONTROL = "job-control";
 
     private final FleetView view;
 
@@ -53,6 +55,12 @@ public class TopicListener {
     @Incoming(JOB_OUTPUT)
     public void onOutput(ConsumerRecord<String, String> record) {
         view.outputEmitted(EventJson.read(record.value(), JobOutputEmitted.class));
+    }
+
+    /** Every replica reads every cancel request, so each shows it whichever one took it. */
+    @Incoming(JOB_CONTROL)
+    public void onJobControl(ConsumerRecord<String, String> record) {
+        view.cancelRequested(EventJson.read(record.value(), JobCancelRequested.class));
     }
 
     @Incoming(ALERTS)

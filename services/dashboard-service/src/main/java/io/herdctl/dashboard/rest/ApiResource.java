@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import io.herdctl.dashboard.client.SchedulerClient;
 import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.dashboard.service.CancelService;
 import io.herdctl.events.JobStatus;
 import io.smallrye.common.annotation.Blocking;
 
@@ -32,13 +35,16 @@ import io.smallrye.common.annotation.Blocking;
 public class ApiResource {
 
     static final int MAX_LIMIT = 100;
+    static final int MAX_REASON_LENGTH = 1_000;
 
     private final FleetView view;
     private final SchedulerClient scheduler;
+    private final CancelService cancels;
 
-    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler) {
+    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler, CancelService cancels) {
         this.view = view;
         this.scheduler = scheduler;
+        this.cancels = cancels;
     }
 
     @GET
@@ -69,7 +75,7 @@ public class ApiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response trigger(@PathParam("name") String name, SchedulerClient.TriggerRequest body) {
-        try (Response response = scheduler.trigger(name, body == null ? new SchedulerClient.TriggerRequest(null) : body)) {
+        try (Response response = scheduler.trigger(name, body == null ? new SchedulerClient.TriggerRequest(null, null) : body)) {
             return Response.status(response.getStatus()).entity(response.readEntity(Map.class)).build();
         } catch (WebApplicationException e) {
             Response r = e.getResponse();
@@ -110,6 +116,59 @@ public class ApiResource {
     public Response job(@PathParam("id") String id) {
         return view.job(id).map(j -> Response.ok(ApiViews.JobInfo.of(j)).build())
                 .orElseGet(() -> error(Response.Status.NOT_FOUND, "JOB_NOT_FOUND", "Job '" + id + "' not found"));
+    }
+
+    /**
+     * Asks the runners to stop a pending or running job (not in herdctl's API).
+     * 202 once the request is on the broker; the job's status turns
+     * {@code cancelled} when its runner has stopped it.
+     */
+    @POST
+    @Path("/jobs/{id}/cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Response cancel(@PathParam("id") String id, ApiViews.CancelRequest body) {
+        return requestCancel(id, body == null ? null : body.reason());
+    }
+
+    /**
+     * The same with no body at all ({@code curl -X POST}). A body of any other
+     * type is refused, as on the trigger: only JSON, which a page elsewhere
+     * cannot send without the browser asking first, names a reason.
+     */
+    @POST
+    @Path("/jobs/{id}/cancel")
+    @Blocking
+    public Response cancelWithoutBody(@PathParam("id") String id,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        if (contentType != null) {
+            return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "Send no body, or JSON "
+                    + "({\"reason\": \"...\"}) with Content-Type: application/json; got " + contentType);
+        }
+        return requestCancel(id, null);
+    }
+
+    private Response requestCancel(String id, String reasonAsSent) {
+        String reason = reasonAsSent == null || reasonAsSent.isBlank() ? null : reasonAsSent.strip();
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            return error(Response.Status.BAD_REQUEST, "INVALID_REASON", "\"reason\" is " + reason.length()
+                    + " characters long; at most " + MAX_REASON_LENGTH + " are allowed");
+        }
+        CancelService.Outcome outcome;
+        try {
+            outcome = cancels.cancel(id, reason);
+        } catch (IllegalStateException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "BROKER_UNAVAILABLE", e.getMessage());
+        }
+        if (outcome instanceof CancelService.Requested r) {
+            return Response.accepted(new ApiViews.CancelAccepted(r.request().jobId(),
+                    ApiViews.CancelAccepted.CANCEL_REQUESTED)).build();
+        }
+        if (outcome instanceof CancelService.AlreadyFinished f) {
+            return error(Response.Status.CONFLICT, "JOB_ALREADY_FINISHED", "Job '" + f.jobId() + "' has already "
+                    + "finished (" + f.status().wire() + "); there is nothing to cancel");
+        }
+        return error(Response.Status.NOT_FOUND, "JOB_NOT_FOUND", "Job '" + id + "' not found");
     }
 
     static Response error(Response.Status status, String code, String message) {

@@ -60,4 +60,14 @@ public final class ApiViews {
 
     public record Health(String status, Instant timestamp) {
     }
+
+    /** Body of {@code POST /api/jobs/{id}/cancel}; it and its reason are optional. */
+    public record CancelRequest(String reason) {
+    }
+
+    /** The answer to an accepted cancel: the request is on the broker, the job may still be running. */
+    public record CancelAccepted(String jobId, String status) {
+
+        static final String CANCEL_REQUESTED = "cancel-requested";
+    }
 }

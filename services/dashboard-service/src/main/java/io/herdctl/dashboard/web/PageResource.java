@@ -20,11 +20,17 @@ import io.herdctl.dashboard.domain.JobView;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
+import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
-/** Server-rendered pages: the fleet with its recent jobs, and one job with its output. */
+/**
+ * Server-rendered pages: the fleet with its recent jobs, and one job with its
+ * output. A pending or running job's page offers a Cancel button (driven by
+ * {@code /job.js}, since the Content-Security-Policy allows no inline script)
+ * until a cancel has been requested; then it says so.
+ */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class PageResource {
@@ -44,7 +50,7 @@ public class PageResource {
         static native TemplateInstance index(List<AgentRow> agents, List<JobRow> jobs, int alertCount);
 
         static native TemplateInstance job(JobRow job, String prompt, String summary, String error, String usage,
-                List<LineRow> lines, int alertCount, boolean live);
+                List<LineRow> lines, int alertCount, boolean live, boolean cancellable, String cancelRequested);
     }
 
     public record AgentRow(String name, String description, String schedules, String docker, String lastStatus,
@@ -78,8 +84,16 @@ public class PageResource {
         String usage = job.usage() == null ? null : String.format("%s in / %s out tokens, %s turns, $%.4f",
                 job.usage().inputTokens(), job.usage().outputTokens(), job.usage().numTurns(),
                 job.usage().totalCostUsd() == null ? 0.0 : job.usage().totalCostUsd());
-        return Templates.job(jobRow(job), job.prompt(), job.summary(), job.error(), usage, lines, alerts.size(),
-                !job.status().isTerminal());
+        JobCancelRequested cancel = view.cancelRequest(id).orElse(null);
+        boolean live = !job.status().isTerminal();
+        return Templates.job(jobRow(job), job.prompt(), job.summary(), job.error(), usage, lines, alerts.size(), live,
+                live && cancel == null, cancel == null ? null : cancelRow(cancel));
+    }
+
+    /** "by dashboard at 2026-03-04 05:06:07 UTC: reason", for the job page. */
+    static String cancelRow(JobCancelRequested c) {
+        return "by " + (c.requestedBy() == null ? "unknown" : c.requestedBy()) + " at " + time(c.time())
+                + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason());
     }
 
     private static AgentRow agentRow(AgentSpec a, List<JobView> jobs) {

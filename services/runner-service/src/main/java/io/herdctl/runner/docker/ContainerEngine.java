@@ -1,27 +1,31 @@
 package io.herdctl.runner.docker;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
-import io.herdctl.events.OutputStream;
+import io.herdctl.runner.runtime.OutputSink;
 
 /** The container operations a job needs; Docker in production, a fake in unit tests. */
 public interface ContainerEngine {
-
-    /** Receives a container's output, one complete line at a time, in the order it was written per stream. */
-    @FunctionalInterface
-    interface LineSink {
-        void line(OutputStream stream, String line);
-    }
 
     /** Creates and starts the container; returns its id. Never pulls an image. */
     String start(ContainerPlan plan);
 
     /** Streams the container's output to {@code sink} until it exits; returns its exit code. */
-    int follow(String containerId, LineSink sink) throws InterruptedException;
+    int follow(String containerId, OutputSink sink) throws InterruptedException;
 
     /** SIGTERM, then SIGKILL after {@code grace}; a container already gone is fine. */
     void stop(String containerId, Duration grace);
 
     /** Removes the container and its anonymous volumes; a container already gone is fine. */
     void remove(String containerId);
+
+    /** A container the runner created, found by its labels. */
+    record Owned(String id, Map<String, String> labels, Instant created) {
+    }
+
+    /** Every container, running or not, that carries all of {@code labels}. */
+    List<Owned> list(Map<String, String> labels);
 }

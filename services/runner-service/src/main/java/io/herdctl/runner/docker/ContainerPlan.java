@@ -7,6 +7,9 @@ import java.util.Map;
  * Everything about one job container, decided before Docker is called, so the
  * hardening can be read and tested without an engine. {@code env} holds resolved
  * values and must never be logged; {@link #toString()} leaves them out.
+ * {@code hostConfig} is the fleet's raw {@code host_config}, already checked
+ * against {@link io.herdctl.events.HostConfigPolicy}; the hardening is applied
+ * over it.
  */
 public record ContainerPlan(
         String name,
@@ -25,7 +28,8 @@ public record ContainerPlan(
         List<Mount> binds,
         Map<String, String> tmpfs,
         List<PortBinding> ports,
-        boolean readOnlyRootFs) {
+        boolean readOnlyRootFs,
+        Map<String, Object> hostConfig) {
 
     /** Capabilities and options every job container gets, whatever the configuration says. */
     public static final List<String> CAP_DROP = List.of("ALL");

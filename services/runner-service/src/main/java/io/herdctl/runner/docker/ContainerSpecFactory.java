@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.herdctl.events.AgentSpec;
+import io.herdctl.events.HostConfigPolicy;
 import io.herdctl.events.JobRequested;
 
 /**
@@ -43,13 +44,22 @@ public final class ContainerSpecFactory {
     }
 
     /**
-     * @param resolvedEnv  the secret-bearing environment (credentials, fleet env), values resolved
-     * @param prompt       the prompt with its secret references resolved
-     * @param systemPrompt the system prompt likewise, or null
+     * @param argv        the Claude Code command, secrets resolved
+     * @param resolvedEnv the secret-bearing environment (credentials, fleet env), values resolved
+     * @param claudeHome  host directory mounted as the agent's {@code ~/.claude} so sessions outlive
+     *                    the container, or null
+     * @param name        the container's name
      */
-    public ContainerPlan plan(JobRequested job, Map<String, String> resolvedEnv, String prompt, String systemPrompt) {
+    public ContainerPlan plan(JobRequested job, List<String> argv, Map<String, String> resolvedEnv, String claudeHome,
+            String name, Map<String, String> extraLabels) {
         AgentSpec agent = job.spec();
         AgentSpec.DockerSpec docker = agent.docker();
+        docker.hostConfig().keySet().forEach(key -> {
+            String refusal = HostConfigPolicy.refusal(key);
+            if (refusal != null) {
+                throw new JobRejectedException(refusal);
+            }
+        });
 
         String user = docker.user() != null ? docker.user() : defaultUser;
         var userMatch = USER.matcher(user);
@@ -76,7 +86,7 @@ public final class ContainerSpecFactory {
             labels.put(k, v);
         });
         labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
-        labels.put(Labels.JOB_ID, job.jobId());
+        labels.putAll(extraLabels);
         labels.put(Labels.AGENT, agent.qualifiedName());
         labels.put(Labels.RUNNER, runnerId);
         if (stackLabel != null) {
@@ -98,6 +108,9 @@ public final class ContainerSpecFactory {
                 throw new JobRejectedException("docker.volumes entry \"" + volume + "\" is not host:container[:ro|rw]");
             }
             binds.add(new ContainerPlan.Mount(parts[0], parts[1], parts.length == 3 && parts[2].equals("ro")));
+        }
+        if (claudeHome != null) {
+            binds.add(new ContainerPlan.Mount(claudeHome, HOME + "/.claude", false));
         }
 
         String owner = "uid=" + uid + ",gid=" + gid;
@@ -131,9 +144,9 @@ public final class ContainerSpecFactory {
         resolvedEnv.forEach((k, v) -> env.add(k + "=" + v));
 
         return new ContainerPlan(
-                containerName(agent.qualifiedName(), job.jobId()),
+                name,
                 docker.image(),
-                ClaudeCommand.of(agent, prompt, systemPrompt),
+                List.copyOf(argv),
                 List.copyOf(env),
                 uid + ":" + gid,
                 WORKSPACE,
@@ -147,10 +160,12 @@ public final class ContainerSpecFactory {
                 List.copyOf(binds),
                 tmpfs,
                 List.copyOf(ports),
-                true);
+                true,
+                docker.hostConfig());
     }
 
-    static String containerName(String agent, String jobId) {
+    /** The name of a job's own container: one per job id, so the engine refuses a second. */
+    public static String containerName(String agent, String jobId) {
         return "herdctl-" + NAME_UNSAFE.matcher(agent).replaceAll("_") + "-" + jobId;
     }
 }

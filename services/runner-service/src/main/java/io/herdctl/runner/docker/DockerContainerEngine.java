@@ -23,12 +23,15 @@ import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 
 import io.herdctl.events.OutputStream;
+import io.herdctl.runner.runtime.LineSplitter;
+import io.herdctl.runner.runtime.OutputSink;
 
 /** {@link ContainerEngine} on a Docker engine through docker-java. */
 public final class DockerContainerEngine implements ContainerEngine {
 
-    /** Lines longer than this arrive in pieces (the events cut them further). */
-    static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper HOST_CONFIG_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     private final DockerClient docker;
 
@@ -55,7 +58,7 @@ public final class DockerContainerEngine implements ContainerEngine {
             exposed.add(port);
             portBindings.bind(port, Ports.Binding.bindIpAndPort("127.0.0.1", p.hostPort()));
         }
-        HostConfig host = HostConfig.newHostConfig()
+        HostConfig host = tuning(plan.hostConfig())
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(ContainerPlan.SECURITY_OPTS)
                 .withMemory(plan.memoryBytes())
@@ -107,10 +110,28 @@ public final class DockerContainerEngine implements ContainerEngine {
         }
     }
 
+    /** The fleet's checked host_config tuning keys as a HostConfig, for the hardening to be set over. */
+    private static HostConfig tuning(java.util.Map<String, Object> raw) {
+        for (String key : raw.keySet()) {
+            String refusal = io.herdctl.events.HostConfigPolicy.refusal(key);
+            if (refusal != null) {
+                throw new JobRejectedException(refusal);
+            }
+        }
+        if (raw.isEmpty()) {
+            return HostConfig.newHostConfig();
+        }
+        try {
+            return HOST_CONFIG_JSON.convertValue(raw, HostConfig.class);
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException("docker.host_config is not a valid Docker HostConfig: " + e.getMessage());
+        }
+    }
+
     @Override
-    public int follow(String containerId, LineSink sink) throws InterruptedException {
-        LineSplitter stdout = new LineSplitter(MAX_LINE_BYTES, line -> sink.line(OutputStream.STDOUT, line));
-        LineSplitter stderr = new LineSplitter(MAX_LINE_BYTES, line -> sink.line(OutputStream.STDERR, line));
+    public int follow(String containerId, OutputSink sink) throws InterruptedException {
+        LineSplitter stdout = new LineSplitter((line, continues) -> sink.line(OutputStream.STDOUT, line, continues));
+        LineSplitter stderr = new LineSplitter((line, continues) -> sink.line(OutputStream.STDERR, line, continues));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -142,6 +163,16 @@ public final class DockerContainerEngine implements ContainerEngine {
         } catch (NotFoundException | NotModifiedException e) {
             // Already stopped or gone.
         }
+    }
+
+    @Override
+    public List<Owned> list(java.util.Map<String, String> labels) {
+        List<Owned> owned = new ArrayList<>();
+        for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+            owned.add(new Owned(c.getId(), c.getLabels() == null ? java.util.Map.of() : c.getLabels(),
+                    java.time.Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated())));
+        }
+        return owned;
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.KeyedSend;
+import io.herdctl.events.RunnerHeartbeat;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
@@ -25,17 +26,25 @@ public class JobEvents {
 
     public static final String STATUS_CHANNEL = "job-status";
     public static final String OUTPUT_CHANNEL = "job-output";
+    public static final String RUNNERS_CHANNEL = "runners";
     static final int MAX_IN_FLIGHT = 1024;
 
     private final Emitter<Record<String, JobStatusChanged>> status;
     private final Emitter<Record<String, JobOutputEmitted>> output;
+    private final Emitter<Record<String, RunnerHeartbeat>> runners;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
     public JobEvents(@Channel(STATUS_CHANNEL) Emitter<Record<String, JobStatusChanged>> status,
             @Channel(OUTPUT_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * MAX_IN_FLIGHT)
-            Emitter<Record<String, JobOutputEmitted>> output) {
+            Emitter<Record<String, JobOutputEmitted>> output,
+            @Channel(RUNNERS_CHANNEL) Emitter<Record<String, RunnerHeartbeat>> runners) {
         this.status = status;
         this.output = output;
+        this.runners = runners;
+    }
+
+    public CompletableFuture<Void> heartbeat(RunnerHeartbeat event) {
+        return KeyedSend.send(runners, event.runnerId(), event);
     }
 
     public CompletableFuture<Void> status(JobStatusChanged event) {

@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.DotEnv;
 import io.herdctl.events.JobRequested;
@@ -27,6 +30,8 @@ public final class EnvResolver {
     /** What Claude Code authenticates with, passed through when the runner has it. */
     static final List<String> CREDENTIALS = List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Map<String, String> processEnv;
     private final Optional<Path> envFile;
 
@@ -36,7 +41,7 @@ public final class EnvResolver {
     }
 
     /** A job's resolved environment and prompts, and every secret value among them (name to value). */
-    public record Resolved(Map<String, String> containerEnv, String prompt, String systemPrompt,
+    public record Resolved(Map<String, String> containerEnv, String prompt, String systemPrompt, String mcpConfig,
             Map<String, String> secrets) {
 
         @Override
@@ -72,7 +77,48 @@ public final class EnvResolver {
         };
         String prompt = SecretReferences.resolveSecrets(job.prompt(), secretLookup);
         String systemPrompt = SecretReferences.resolveSecrets(job.spec().systemPrompt(), secretLookup);
-        return new Resolved(env, prompt, systemPrompt, secrets);
+        return new Resolved(env, prompt, systemPrompt, mcpConfig(job.spec(), lookup, secrets), secrets);
+    }
+
+    /**
+     * {@code {"mcpServers":{...}}} for {@code --mcp-config}, with the {@code env} and
+     * {@code headers} values config-service left as written resolved here; null
+     * when the agent has no MCP servers.
+     */
+    private static String mcpConfig(AgentSpec spec, Map<String, String> lookup, Map<String, String> secrets) {
+        if (spec.mcpServers().isEmpty()) {
+            return null;
+        }
+        Map<String, Object> servers = new LinkedHashMap<>();
+        spec.mcpServers().forEach((name, value) -> {
+            if (!(value instanceof Map<?, ?> server)) {
+                throw new JobRejectedException("mcp_servers." + name + " is not an object");
+            }
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            server.forEach((k, v) -> {
+                String key = String.valueOf(k);
+                if ((key.equals("env") || key.equals("headers")) && v instanceof Map<?, ?> entries) {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    entries.forEach((ek, ev) -> {
+                        String where = "mcp_servers." + name + "." + key + "." + ek;
+                        String resolvedValue = substitute(String.valueOf(ev), lookup, where);
+                        if (!resolvedValue.equals(String.valueOf(ev))) {
+                            secrets.put(where, resolvedValue);
+                        }
+                        values.put(String.valueOf(ek), resolvedValue);
+                    });
+                    resolved.put(key, values);
+                } else {
+                    resolved.put(key, v);
+                }
+            });
+            servers.put(name, resolved);
+        });
+        try {
+            return JSON.writeValueAsString(Map.of("mcpServers", servers));
+        } catch (JsonProcessingException e) {
+            throw new JobRejectedException("mcp_servers cannot be written as JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static String substitute(String template, Map<String, String> lookup, String where) {

@@ -4,22 +4,29 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.herdctl.events.EventIds;
 import io.herdctl.events.ExitReason;
+import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatus;
@@ -27,9 +34,10 @@ import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.JobUsage;
 import io.herdctl.events.KeyedSend;
 import io.herdctl.events.OutputStream;
+import io.herdctl.runner.cluster.ClusterState;
+import io.herdctl.runner.cluster.ClusterView;
 import io.herdctl.runner.config.RunnerSettings;
 import io.herdctl.runner.docker.ContainerEngine;
-import io.herdctl.runner.docker.ContainerPlan;
 import io.herdctl.runner.docker.ContainerSpecFactory;
 import io.herdctl.runner.docker.DuplicateJobException;
 import io.herdctl.runner.docker.JobRejectedException;
@@ -37,76 +45,244 @@ import io.herdctl.runner.messaging.JobEvents;
 import io.herdctl.runner.output.ParsedLine;
 import io.herdctl.runner.output.SecretRedactor;
 import io.herdctl.runner.output.StreamJsonParser;
-import io.quarkus.runtime.ShutdownEvent;
+import io.herdctl.runner.runtime.ClaudeCommand;
+import io.herdctl.runner.runtime.ContainerRuntime;
+import io.herdctl.runner.runtime.Execution;
+import io.herdctl.runner.runtime.JobRuntime;
+import io.herdctl.runner.runtime.host.HostProcessRuntime;
 
 /**
- * Runs one job from request to terminal status: hardened container, every
- * output line published with its sequence number, the outcome read from
- * Claude's result message, the container removed. Every path ends in exactly
- * one terminal status that says what happened.
+ * Takes jobs and runs each from claim to terminal status.
+ *
+ * <p>Intake ({@link #take}) claims a job by publishing its first status with this
+ * runner's id and reading it back: the first status of a job on the log names
+ * its owner, so two runners handed the same request (a rebalance, a redelivery)
+ * never both run it, and a request whose job already has a status is ignored.
+ * The request is acknowledged once the claim is settled; from then on the
+ * heartbeats say the job is held, and if this runner dies another one ends it
+ * as "runner lost".
+ *
+ * <p>Each claimed job runs on its own thread: hardened container (or host
+ * process), every output line published with its sequence number, the outcome
+ * read from Claude's result message, then exactly one terminal status. Cancel
+ * and timeout kill the process; shutdown drains, then cancels.
  */
 @ApplicationScoped
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
     private static final int TERMINAL_ATTEMPTS = 3;
+    static final String NO_SESSION = "No valid session found (expired or missing). Starting fresh session.";
+    static final String SESSION_NOT_FOUND = "Session not found. Retrying with fresh session.";
 
     private final RunnerSettings settings;
-    private final ContainerEngine engine;
     private final JobEvents events;
-    private final ContainerSpecFactory plans;
+    private final ClusterView cluster;
     private final EnvResolver envResolver;
+    private final JobRuntime containers;
+    private final JobRuntime hostProcesses;
     private final String runnerId;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, String> running = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 10_000;
-        }
-    });
-    private volatile boolean stopping;
+    private final Semaphore capacity;
+    private final Map<String, HeldJob> held = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean draining;
 
-    public JobRunner(RunnerSettings settings, ContainerEngine engine, JobEvents events) {
+    public JobRunner(RunnerSettings settings, ContainerEngine engine, JobEvents events, ClusterView cluster) {
         this.settings = settings;
-        this.engine = engine;
         this.events = events;
-        this.runnerId = settings.id().orElseGet(RunnerIdentity::randomId);
-        this.plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),
+        this.cluster = cluster;
+        this.runnerId = RunnerIdentity.incarnationId(settings.id());
+        ContainerSpecFactory plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),
                 settings.defaultPidsLimit(), settings.tmpfsSize(), runnerId, settings.stackLabel().orElse(null));
+        this.containers = new ContainerRuntime(engine, plans, settings.stateDir().resolve("sessions"));
+        this.hostProcesses = new HostProcessRuntime(settings.claudeCommand(), System.getenv());
         this.envResolver = new EnvResolver(System.getenv(), settings.envFile());
+        this.capacity = new Semaphore(settings.maxParallelJobs());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> daemon(r, "job-" + n.incrementAndGet()));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "job-timeouts"));
+        cluster.state().onCancel(this::cancel);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     public String runnerId() {
         return runnerId;
     }
 
-    public void run(JobRequested job) {
-        if (seen.put(job.jobId(), Boolean.TRUE) != null) {
-            LOG.infof("job %s was delivered again; this runner already took it", job.jobId());
-            return;
+    public int capacity() {
+        return settings.maxParallelJobs();
+    }
+
+    /** The jobs this runner holds now. */
+    public List<String> heldJobs() {
+        return List.copyOf(held.keySet());
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** How a request was dealt with at intake. */
+    public enum Intake {
+        /** Claimed: it runs on this runner. */
+        STARTED,
+        /** It already had a status: another runner has it, or it ran. */
+        ALREADY_TAKEN,
+        /** Cancelled before it started; ended here as cancelled. */
+        CANCELLED,
+        /** The claim could not be confirmed; the job is left to the lost-job sweep. */
+        UNCONFIRMED
+    }
+
+    /**
+     * Claims and starts a job; returns once it is settled whether this runner
+     * runs it. Blocks while the runner is full, and for good once it drains, so
+     * the request is never acknowledged by a runner that will not run it.
+     */
+    public Intake take(JobRequested job) throws InterruptedException {
+        if (draining) {
+            drained.join();
         }
+        capacity.acquire();
+        boolean handedOff = false;
+        try {
+            if (draining) {
+                drained.join();
+            }
+            while (!cluster.awaitCaughtUp(Duration.ofSeconds(30))) {
+                LOG.warn("still reading the job-status topic before taking jobs");
+            }
+            ClusterState state = cluster.state();
+            Optional<ClusterState.JobState> known = state.job(job.jobId());
+            if (known.isPresent() || held.containsKey(job.jobId())) {
+                LOG.infof("job %s was delivered again; it is already %s (runner %s): not run twice", job.jobId(),
+                        known.map(k -> k.status().wire()).orElse("held here"), known.map(k -> k.owner()).orElse(runnerId));
+                return Intake.ALREADY_TAKEN;
+            }
+            Optional<JobCancelRequested> cancelled = state.cancelled(job.jobId());
+            Instant now = clock.instant();
+            JobStatusChanged claim = cancelled
+                    .map(c -> status(job, JobStatus.CANCELLED, now, new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED,
+                            null, cancelMessage(c) + " before it started", null, null, null), null, now))
+                    .orElseGet(() -> status(job, JobStatus.PENDING, now, null, null, null));
+            CompletableFuture<ClusterState.JobState> readBack = state.claimRead(claim.eventId());
+            ClusterState.JobState settled;
+            try {
+                await(events.status(claim));
+                settled = readBack.get(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException | RuntimeException e) {
+                state.forgetClaim(claim.eventId());
+                LOG.errorf("job %s: the claim could not be confirmed (%s); the lost-job sweep will end it", job.jobId(),
+                        e.getMessage());
+                return Intake.UNCONFIRMED;
+            }
+            if (!claim.eventId().equals(settled.firstEventId())) {
+                LOG.infof("job %s was claimed first by runner %s; not running it here", job.jobId(), settled.owner());
+                return Intake.ALREADY_TAKEN;
+            }
+            if (cancelled.isPresent()) {
+                LOG.infof("job %s was cancelled before it started", job.jobId());
+                return Intake.CANCELLED;
+            }
+            HeldJob h = new HeldJob(job);
+            held.put(job.jobId(), h);
+            workers.execute(() -> {
+                try {
+                    execute(h);
+                } finally {
+                    held.remove(job.jobId());
+                    capacity.release();
+                    if (draining && held.isEmpty()) {
+                        synchronized (held) {
+                            held.notifyAll();
+                        }
+                    }
+                }
+            });
+            handedOff = true;
+            return Intake.STARTED;
+        } finally {
+            if (!handedOff) {
+                capacity.release();
+            }
+        }
+    }
+
+    /** A cancel request for any job: acted on when this runner holds it. */
+    void cancel(JobCancelRequested c) {
+        HeldJob h = held.get(c.jobId());
+        if (h != null) {
+            LOG.infof("cancelling job %s: %s", c.jobId(), cancelMessage(c));
+            h.stop(ExitReason.CANCELLED, cancelMessage(c), settings.cancelGracePeriod());
+        }
+    }
+
+    private static String cancelMessage(JobCancelRequested c) {
+        return "cancelled by " + (c.requestedBy() == null ? "a user" : c.requestedBy())
+                + (c.reason() == null || c.reason().isBlank() ? "" : " (" + c.reason() + ")");
+    }
+
+    private void execute(HeldJob h) {
+        JobRequested job = h.job;
         Instant started = clock.instant();
         Outcome outcome;
-        String containerId = null;
+        String executionId = null;
+        ScheduledFuture<?> timeout = null;
+        Collector collector = null;
         try {
-            if (!job.spec().docker().enabled()) {
-                throw new JobRejectedException("docker.enabled is false for agent " + job.agent() + ": this runner only "
-                        + "runs jobs in containers; set docker.enabled: true in the agent file");
-            }
+            JobRuntime runtime = runtimeFor(job);
             EnvResolver.Resolved resolved = envResolver.resolve(job);
-            ContainerPlan plan = plans.plan(job, resolved.containerEnv(), resolved.prompt(), resolved.systemPrompt());
-            containerId = engine.start(plan);
-            running.put(job.jobId(), containerId);
-            LOG.infof("job %s (%s) started in container %s", job.jobId(), job.agent(), containerId.substring(0, 12));
-            await(events.status(status(job, JobStatus.RUNNING, started, null, containerId, null)));
-            Collector collector = new Collector(job, new SecretRedactor(resolved.secrets()));
-            int exitCode = engine.follow(containerId, collector::line);
-            outcome = collector.outcome(exitCode, stopping);
+            collector = new Collector(job, new SecretRedactor(resolved.secrets()), events, clock);
+            String resume = resumeFor(job, collector);
+            if (job.spec().timeoutMillis() != null) {
+                long millis = job.spec().timeoutMillis();
+                timeout = timers.schedule(() -> h.stop(ExitReason.TIMEOUT, "the job ran longer than its timeout ("
+                        + job.spec().timeout() + ") and was stopped", settings.cancelGracePeriod()), millis,
+                        TimeUnit.MILLISECONDS);
+            }
+            boolean first = true;
+            while (true) {
+                List<String> argv = ClaudeCommand.of(job.spec(), resolved.prompt(), resolved.systemPrompt(),
+                        resolved.mcpConfig(), resume);
+                if (h.stopped() != null) {
+                    outcome = collector.outcome(null, h.stopped());
+                    break;
+                }
+                Execution execution = runtime.start(new JobRuntime.Launch(job, argv, resolved.containerEnv()));
+                try {
+                    h.running(execution);
+                    executionId = execution.id();
+                    if (first) {
+                        LOG.infof("job %s (%s) started in %s", job.jobId(), job.agent(), shortId(executionId));
+                        await(events.status(status(job, JobStatus.RUNNING, started, null, executionId, null)));
+                    }
+                    Integer exitCode = execution.follow(collector::line);
+                    outcome = collector.outcome(exitCode, h.stopped());
+                } finally {
+                    execution.release();
+                }
+                if (resume != null && first && h.stopped() == null && collector.sessionNotFound()) {
+                    collector.note(SESSION_NOT_FOUND);
+                    collector.resetRun();
+                    resume = null;
+                    first = false;
+                    continue;
+                }
+                break;
+            }
         } catch (DuplicateJobException e) {
-            LOG.infof("job %s is already being run (%s); not starting it twice", job.jobId(), e.getMessage());
-            return;
+            outcome = Outcome.failed(ExitReason.ERROR, null, "a container for this job already exists ("
+                    + e.getMessage() + "); it was not started twice");
         } catch (JobRejectedException e) {
             outcome = Outcome.failed(ExitReason.ERROR, null, e.getMessage());
         } catch (InterruptedException e) {
@@ -114,194 +290,134 @@ public class JobRunner {
             outcome = Outcome.cancelled("the runner was interrupted while the job was running");
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s failed in the runner", job.jobId());
-            outcome = Outcome.failed(ExitReason.ERROR, null, "Docker execution failed: " + e.getMessage());
+            outcome = Outcome.failed(ExitReason.ERROR, null, engineMessage(e));
         } finally {
-            if (containerId != null) {
-                running.remove(job.jobId());
-                try {
-                    engine.remove(containerId);
-                } catch (RuntimeException e) {
-                    LOG.warnf("could not remove container %s of job %s: %s", containerId, job.jobId(), e.getMessage());
-                }
+            if (timeout != null) {
+                timeout.cancel(false);
             }
         }
-        publishTerminal(job, status(job, outcome.status, started, outcome, containerId, clock.instant()));
-        LOG.infof("job %s %s%s", job.jobId(), outcome.status.wire(), outcome.error == null ? "" : ": " + outcome.error);
+        publishTerminal(status(job, outcome.status(), started, outcome, executionId, clock.instant()));
+        LOG.infof("job %s %s%s", job.jobId(), outcome.status().wire(), outcome.error() == null ? "" : ": " + outcome.error());
+    }
+
+    private JobRuntime runtimeFor(JobRequested job) {
+        if (job.spec().docker().enabled()) {
+            return containers;
+        }
+        if (!settings.hostProcesses()) {
+            throw new JobRejectedException("agent " + job.agent() + " has docker.enabled: false, and this runner does not "
+                    + "run jobs as host processes (herdctl.runner.host-processes=false); set docker.enabled: true");
+        }
+        return hostProcesses;
+    }
+
+    /** The session to continue, or null; says so in the job's output when a wanted session is not there. */
+    private String resumeFor(JobRequested job, Collector collector) {
+        if (job.resume() == null) {
+            return null;
+        }
+        if (!JobRequested.RESUME_LAST.equals(job.resume())) {
+            return job.resume();
+        }
+        Optional<ClusterState.Session> session = cluster.state().session(job.agent());
+        Long ttl = job.spec().sessionTimeoutMillis();
+        if (session.isEmpty() || (ttl != null
+                && session.get().lastUsed().plusMillis(ttl).isBefore(clock.instant()))) {
+            collector.note(NO_SESSION);
+            return null;
+        }
+        return session.get().sessionId();
+    }
+
+    private static String engineMessage(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.io.IOException || root instanceof java.net.ConnectException) {
+            return "Docker execution failed: the Docker engine is unreachable (" + root.getMessage() + ")";
+        }
+        return "Docker execution failed: " + e.getMessage();
+    }
+
+    private static String shortId(String id) {
+        return id.startsWith("host:") || id.length() <= 12 ? id : "container " + id.substring(0, 12);
     }
 
     /**
      * The terminal status is what tells everyone the job is over, so it is tried
-     * again while the broker is away. If it still cannot be published, the
-     * exception fails the request, which then goes to the dead-letter topic with
-     * the reason: the job is not silently forgotten.
+     * again while the broker is away. If it still cannot be published, the job
+     * stays open on the status topic and the lost-job sweep ends it.
      */
-    private void publishTerminal(JobRequested job, JobStatusChanged terminal) {
-        RuntimeException last = null;
+    private void publishTerminal(JobStatusChanged terminal) {
         for (int attempt = 1; attempt <= TERMINAL_ATTEMPTS; attempt++) {
             try {
                 await(events.status(terminal));
                 return;
             } catch (RuntimeException e) {
-                last = e;
                 LOG.warnf("publishing the %s status of job %s failed (attempt %d of %d): %s", terminal.status().wire(),
-                        job.jobId(), attempt, TERMINAL_ATTEMPTS, e.getMessage());
+                        terminal.jobId(), attempt, TERMINAL_ATTEMPTS, e.getMessage());
             }
         }
-        throw new IllegalStateException("job " + job.jobId() + " ended " + terminal.status().wire()
-                + " but its status could not be published", last);
+        LOG.errorf("job %s ended %s but its status could not be published", terminal.jobId(), terminal.status().wire());
     }
 
-    /** Stops this runner's containers on shutdown; each job then ends as cancelled. */
-    void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
-        running.forEach((job, container) -> {
-            LOG.infof("stopping job %s (container %s) because the runner is shutting down", job, container);
-            engine.stop(container, settings.stopGracePeriod());
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /** Publishes a terminal status for a job this runner does not hold (runner lost, job lost). */
+    public void endLostJob(ClusterState.JobState job, String error) {
+        Instant now = clock.instant();
+        JobStatusChanged lost = new JobStatusChanged(EventIds.derived(job.jobId(), "lost"), now,
+                JobStatusChanged.SCHEMA_VERSION, job.jobId(), job.agent(), null, null, JobStatus.FAILED, ExitReason.ERROR,
+                null, null, now, null, job.containerId(), runnerId, null, null, null, error);
+        publishTerminal(lost);
+    }
+
+    /**
+     * Shutdown: takes no new job, lets the running ones finish within the drain
+     * timeout, then cancels what is left and waits for their final statuses.
+     */
+    public void drain() {
+        draining = true;
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        if (!held.isEmpty()) {
+            LOG.infof("draining: %d job(s) running, waiting up to %s", held.size(), settings.drainTimeout());
+        }
+        waitForNoJobs(deadline);
+        if (!held.isEmpty()) {
+            held.values().forEach(h -> {
+                LOG.infof("stopping job %s because the runner is shutting down", h.job.jobId());
+                h.stop(ExitReason.CANCELLED, "the runner shut down while the job was running (drain timeout "
+                        + settings.drainTimeout() + ")", settings.stopGracePeriod());
+            });
+            waitForNoJobs(System.nanoTime() + settings.stopGracePeriod().plusSeconds(10).toNanos());
+        }
+        workers.shutdown();
+        timers.shutdownNow();
+    }
+
+    private void waitForNoJobs(long deadline) {
+        synchronized (held) {
+            while (!held.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    held.wait(Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
 
     private JobStatusChanged status(JobRequested job, JobStatus status, Instant started, Outcome outcome,
-            String containerId, Instant finished) {
+            String executionId, Instant finished) {
         return new JobStatusChanged(EventIds.random(), clock.instant(), JobStatusChanged.SCHEMA_VERSION, job.jobId(),
                 job.agent(), job.schedule(), job.triggerType(), status,
-                outcome == null ? null : outcome.reason, outcome == null ? null : outcome.exitCode, started, finished,
-                finished == null ? null : Duration.between(started, finished).toMillis(), containerId, runnerId,
-                outcome == null ? null : outcome.sessionId, outcome == null ? null : outcome.summary,
-                outcome == null ? null : outcome.usage, outcome == null ? null : outcome.error);
+                outcome == null ? null : outcome.reason(), outcome == null ? null : outcome.exitCode(), started, finished,
+                finished == null ? null : Duration.between(started, finished).toMillis(), executionId, runnerId,
+                outcome == null ? null : outcome.sessionId(), outcome == null ? null : outcome.summary(),
+                outcome == null ? null : outcome.usage(), outcome == null ? null : outcome.error());
     }
 
     private static void await(CompletableFuture<Void> ack) {
         KeyedSend.awaitAll(List.of(ack), PUBLISH_TIMEOUT, "a job status");
-    }
-
-    /** How a job ended. */
-    record Outcome(JobStatus status, ExitReason reason, Integer exitCode, String error, String sessionId, String summary,
-            JobUsage usage) {
-
-        static Outcome failed(ExitReason reason, Integer exitCode, String error) {
-            return new Outcome(JobStatus.FAILED, reason, exitCode, error, null, null, null);
-        }
-
-        static Outcome cancelled(String why) {
-            return new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED, null, why, null, null, null);
-        }
-    }
-
-    /** Numbers, redacts, parses and publishes a job's lines, and remembers what the run reported. */
-    private final class Collector {
-        private final JobRequested job;
-        private final SecretRedactor redactor;
-        private final List<CompletableFuture<Void>> acks = new ArrayList<>();
-        private final AtomicInteger lost = new AtomicInteger();
-        private long seq;
-        private String sessionId;
-        private ParsedLine.RunResult result;
-        private String lastAssistantText;
-
-        Collector(JobRequested job, SecretRedactor redactor) {
-            this.job = job;
-            this.redactor = redactor;
-        }
-
-        void line(OutputStream stream, String rawLine) {
-            String line = redactor.redact(rawLine);
-            ParsedLine parsed = StreamJsonParser.parse(stream, line);
-            if (parsed.sessionId() != null) {
-                sessionId = parsed.sessionId();
-            }
-            if (parsed.result() != null) {
-                result = parsed.result();
-            }
-            boolean truncated = line.length() > JobOutputEmitted.MAX_RAW_CHARS;
-            String raw = truncated ? line.substring(0, JobOutputEmitted.MAX_RAW_CHARS) : line;
-            Instant now = clock.instant();
-            for (Map<String, Object> entry : parsed.entries()) {
-                String type = (String) entry.get("type");
-                if ("assistant".equals(type) && entry.get("content") instanceof String text && !text.isBlank()) {
-                    lastAssistantText = text;
-                }
-                seq++;
-                JobOutputEmitted event = new JobOutputEmitted(EventIds.derived(job.jobId(), Long.toString(seq)), now,
-                        JobOutputEmitted.SCHEMA_VERSION, job.jobId(), job.agent(), seq, stream, type, raw, truncated, entry);
-                try {
-                    CompletableFuture<Void> ack = events.output(event);
-                    acks.add(ack.whenComplete((ok, failure) -> {
-                        if (failure != null) {
-                            lost.incrementAndGet();
-                        }
-                    }));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    lost.incrementAndGet();
-                }
-            }
-        }
-
-        Outcome outcome(int exitCode, boolean cancelled) {
-            try {
-                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                        .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // Counted in lost below.
-            }
-            long unacked = acks.stream().filter(a -> !a.isDone() || a.isCompletedExceptionally()).count();
-            JobUsage usage = result == null ? null : usage(result);
-            String summary = result != null && result.text() != null ? result.text() : lastAssistantText;
-            if (cancelled) {
-                return new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED, exitCode,
-                        "the runner stopped while the job was running", sessionId, summary, usage);
-            }
-            String error = null;
-            ExitReason reason = ExitReason.SUCCESS;
-            if (exitCode != 0) {
-                reason = maxTurns() ? ExitReason.MAX_TURNS : ExitReason.ERROR;
-                error = "Claude CLI exited with code " + exitCode + resultErrors();
-            } else if (result == null) {
-                reason = ExitReason.ERROR;
-                error = "the run ended without a result message (" + seq + " output lines)";
-            } else if (result.isError()) {
-                reason = maxTurns() ? ExitReason.MAX_TURNS : ExitReason.ERROR;
-                error = "Claude reported an error" + resultErrors();
-            }
-            if (unacked > 0) {
-                reason = ExitReason.ERROR;
-                error = (error == null ? "" : error + "; ") + unacked + " of " + seq
-                        + " output lines were not acknowledged by the broker";
-            }
-            return new Outcome(error == null ? JobStatus.COMPLETED : JobStatus.FAILED, reason, exitCode, error, sessionId,
-                    summary, usage);
-        }
-
-        private boolean maxTurns() {
-            return result != null && "error_max_turns".equals(result.subtype());
-        }
-
-        private String resultErrors() {
-            if (result == null) {
-                return "";
-            }
-            if (!result.errors().isEmpty()) {
-                return ": " + String.join("; ", result.errors());
-            }
-            return result.isError() && result.text() != null ? ": " + result.text() : "";
-        }
-
-        private JobUsage usage(ParsedLine.RunResult r) {
-            Map<String, JobUsage.ModelUsage> perModel = new LinkedHashMap<>();
-            r.modelUsage().forEach((model, u) -> perModel.put(model, new JobUsage.ModelUsage(
-                    (Long) u.get("input_tokens"), (Long) u.get("output_tokens"), (Long) u.get("cache_creation_input_tokens"),
-                    (Long) u.get("cache_read_input_tokens"), (Double) u.get("cost_usd"))));
-            return new JobUsage(r.inputTokens(), r.outputTokens(), r.cacheCreationInputTokens(), r.cacheReadInputTokens(),
-                    r.numTurns(), r.totalCostUsd(), perModel);
-        }
     }
 }

@@ -15,14 +15,20 @@ final class RunnerIdentity {
     private RunnerIdentity() {
     }
 
-    static String randomId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "runner";
-        }
-        return host + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+    /**
+     * The configured name (or the host name) and a random suffix: each start of a
+     * runner is a new incarnation, so the jobs of one that died are told apart
+     * from the jobs of the one that replaced it.
+     */
+    static String incarnationId(java.util.Optional<String> configured) {
+        String base = configured.orElseGet(() -> {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "runner";
+            }
+        });
+        return base + "-" + Integer.toString(36 * 36 * 36 + ThreadLocalRandom.current().nextInt(35 * 36 * 36 * 36), 36);
     }
 
     /** The runner's uid:gid (files in the workspace stay the user's), or 1000:1000 for root. */

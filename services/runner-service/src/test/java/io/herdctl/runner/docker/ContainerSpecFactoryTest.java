@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.TriggerType;
+import io.herdctl.runner.runtime.ClaudeCommand;
 
 class ContainerSpecFactoryTest {
 
@@ -27,15 +28,20 @@ class ContainerSpecFactoryTest {
 
     static JobRequested job(AgentSpec.DockerSpec docker, String prompt) {
         AgentSpec spec = new AgentSpec("team.coder", "coder", List.of("team"), null, "/fleet/coder.yaml", "/srv/work", null,
-                "Be careful", "claude-x", 7, "bypassPermissions", Map.of(), docker, 1);
+                "Be careful", "claude-x", 7, "bypassPermissions", Map.of(), docker, 1, null, null, null, null, null, null, null);
         return new JobRequested("e", Instant.now(), 1, "job-2026-01-02-abc123", "team.coder", null, TriggerType.MANUAL,
-                prompt, null, spec);
+                prompt, null, spec, null);
+    }
+
+    static ContainerPlan plan(ContainerSpecFactory factory, JobRequested job, Map<String, String> env) {
+        return factory.plan(job, List.of("claude", "-p", job.prompt()), env, null,
+                ContainerSpecFactory.containerName(job.agent(), job.jobId()), Map.of(Labels.JOB_ID, job.jobId()));
     }
 
     @Test
     void everyContainerIsHardenedAndLabelled() {
-        ContainerPlan plan = factory.plan(job(docker(null, null, Map.of("team", "a"), List.of("8080:80")), "hi"),
-                Map.of("GITHUB_TOKEN", "ghp_x"), "hi", null);
+        ContainerPlan plan = plan(factory, job(docker(null, null, Map.of("team", "a"), List.of("8080:80")), "hi"),
+                Map.of("GITHUB_TOKEN", "ghp_x"));
 
         assertEquals("1000:1000", plan.user());
         assertEquals(1L << 30, plan.memoryBytes());
@@ -59,22 +65,44 @@ class ContainerSpecFactoryTest {
     void passesThePromptAsOneArgumentWithTheAgentsOptions() {
         String prompt = "fix $HOME `rm -rf /` \"now\"; echo 'x'";
         JobRequested job = job(docker(null, 10L, Map.of(), List.of()), prompt);
-        ContainerPlan plan = factory.plan(job, Map.of(), prompt, job.spec().systemPrompt());
+        AgentSpec a = job.spec();
+        AgentSpec withTools = new AgentSpec(a.qualifiedName(), a.name(), a.fleetPath(), a.description(), a.sourceFile(),
+                a.workingDirectory(), a.defaultPrompt(), a.systemPrompt(), a.model(), a.maxTurns(), a.permissionMode(),
+                a.schedules(), a.docker(), 1, List.of(), List.of("Bash(git *)", "Read"), List.of("WebFetch"), Map.of(),
+                null, null, null);
         assertEquals(List.of("claude", "-p", prompt, "--output-format", "stream-json", "--verbose", "--permission-mode",
-                "bypassPermissions", "--model", "claude-x", "--max-turns", "7", "--system-prompt", "Be careful"),
-                plan.command());
-        assertEquals(10, plan.pidsLimit());
+                "bypassPermissions", "--model", "claude-x", "--max-turns", "7", "--system-prompt", "Be careful",
+                "--allowedTools", "Bash(git *),Read", "--disallowedTools", "WebFetch", "--tools", "",
+                "--mcp-config", "{\"mcpServers\":{}}", "--resume", "s-1"),
+                ClaudeCommand.of(withTools, prompt, a.systemPrompt(), "{\"mcpServers\":{}}", "s-1"));
+        assertEquals(List.of("claude", "-p", prompt, "--output-format", "stream-json", "--verbose", "--permission-mode",
+                "bypassPermissions", "--model", "claude-x", "--max-turns", "7"), ClaudeCommand.of(a, prompt, null, null, null),
+                "options the agent does not set are not passed");
+        assertEquals(10, plan(factory, job, Map.of()).pidsLimit());
+    }
+
+    @Test
+    void refusesHostConfigKeysThatWouldWeakenTheContainer() {
+        AgentSpec.DockerSpec d = docker(null, null, Map.of(), List.of());
+        AgentSpec.DockerSpec privileged = new AgentSpec.DockerSpec(true, true, "1g", 1L << 30, null, null, null, null,
+                null, null, 5, "rw", d.image(), "none", null, null, null, null, Map.of("Privileged", true, "ShmSize", 1024));
+        JobRejectedException e = assertThrows(JobRejectedException.class,
+                () -> plan(factory, job(privileged, "x"), Map.of()));
+        assertTrue(e.getMessage().contains("host_config.Privileged is refused"), e.getMessage());
+        AgentSpec.DockerSpec tuned = new AgentSpec.DockerSpec(true, true, "1g", 1L << 30, null, null, null, null,
+                null, null, 5, "rw", d.image(), "none", null, null, null, null, Map.of("ShmSize", 1024));
+        assertEquals(Map.of("ShmSize", 1024), plan(factory, job(tuned, "x"), Map.of()).hostConfig());
     }
 
     @Test
     void refusesRootAndForgedOwnershipLabels() {
         JobRejectedException root = assertThrows(JobRejectedException.class,
-                () -> factory.plan(job(docker("0:0", null, Map.of(), List.of()), "x"), Map.of(), "x", null));
+                () -> plan(factory, job(docker("0:0", null, Map.of(), List.of()), "x"), Map.of()));
         assertTrue(root.getMessage().contains("root"), root.getMessage());
         assertThrows(JobRejectedException.class,
-                () -> factory.plan(job(docker(null, null, Map.of(Labels.JOB_ID, "other"), List.of()), "x"), Map.of(), "x", null));
+                () -> plan(factory, job(docker(null, null, Map.of(Labels.JOB_ID, "other"), List.of()), "x"), Map.of()));
         assertThrows(JobRejectedException.class,
-                () -> new ContainerSpecFactory("0", 256, "64m", "r", null).plan(job(docker(null, null, Map.of(), List.of()), "x"),
-                        Map.of(), "x", null));
+                () -> plan(new ContainerSpecFactory("0", 256, "64m", "r", null), job(docker(null, null, Map.of(), List.of()),
+                        "x"), Map.of()));
     }
 }

@@ -26,9 +26,9 @@ class EnvResolverTest {
     static JobRequested job(String prompt, Map<String, String> env) {
         AgentSpec spec = new AgentSpec("a", "a", List.of(), null, null, "/w", null, "system ${DEPLOY_TOKEN}", null, null,
                 "acceptEdits", Map.of(), new AgentSpec.DockerSpec(true, true, "1g", 1L << 30, null, null, null, null, null,
-                        null, 5, "rw", "img", "none", null, null, null, env, null), 1);
+                        null, 5, "rw", "img", "none", null, null, null, env, null), 1, null, null, null, null, null, null, null);
         return new JobRequested("e", Instant.now(), 1, "job-2026-01-01-abc123", "a", null, TriggerType.MANUAL, prompt, null,
-                spec);
+                spec, null);
     }
 
     @Test
@@ -54,5 +54,28 @@ class EnvResolverTest {
                 () -> new EnvResolver(Map.of(), Optional.empty()).resolve(job("x", Map.of("T", "${MISSING_TOKEN}"))));
         assertEquals("docker.env.T refers to ${MISSING_TOKEN}, which is set neither in the runner's environment nor in "
                 + "its env file", e.getMessage());
+    }
+
+    @Test
+    void resolvesMcpServerEnvAndHeadersIntoTheMcpConfig() {
+        AgentSpec a = job("x", Map.of()).spec();
+        AgentSpec withMcp = new AgentSpec(a.qualifiedName(), a.name(), a.fleetPath(), null, null, "/w", null, null, null,
+                null, "acceptEdits", Map.of(), a.docker(), 1, null, null, null,
+                Map.of("gh", Map.of("command", "gh-mcp", "args", List.of("--stdio"), "env", Map.of("GH_TOKEN", "${GITHUB_TOKEN}")),
+                        "api", Map.of("url", "http://127.0.0.1:9/mcp", "headers", Map.of("Authorization", "Bearer ${API_TOKEN}"))),
+                null, null, null);
+        JobRequested job = new JobRequested("e", Instant.now(), 1, "job-2026-01-01-abc123", "a", null, TriggerType.MANUAL,
+                "x", null, withMcp, null);
+        EnvResolver.Resolved r = new EnvResolver(Map.of("GITHUB_TOKEN", "ghp_secret", "API_TOKEN", "tok"), Optional.empty())
+                .resolve(job);
+        assertTrue(r.mcpConfig().startsWith("{\"mcpServers\":{"), r.mcpConfig());
+        assertTrue(r.mcpConfig().contains("\"GH_TOKEN\":\"ghp_secret\""), r.mcpConfig());
+        assertTrue(r.mcpConfig().contains("\"Authorization\":\"Bearer tok\""), r.mcpConfig());
+        assertTrue(r.secrets().containsValue("ghp_secret"), "resolved MCP values are redacted from output");
+        assertEquals(null, resolverWithoutMcp().mcpConfig(), "no MCP servers, no --mcp-config");
+    }
+
+    private static EnvResolver.Resolved resolverWithoutMcp() {
+        return new EnvResolver(Map.of(), Optional.empty()).resolve(job("x", Map.of()));
     }
 }

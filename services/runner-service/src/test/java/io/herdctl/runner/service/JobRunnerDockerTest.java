@@ -31,6 +31,7 @@ import io.herdctl.events.AgentSpec;
 import io.herdctl.events.EventIds;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.ExitReason;
+import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobIds;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
@@ -74,12 +75,12 @@ class JobRunnerDockerTest {
                 null, null, "acceptEdits", Map.of(),
                 new AgentSpec.DockerSpec(enabled, true, "256m", 256L << 20, null, null, null, 64L, null,
                         Map.of("team", "qa"), 5, "ro", image, "none", null, null, null, env, null),
-                1);
+                1, null, null, null, null, null, null, null);
     }
 
     private JobRequested request(TopicClient topics, AgentSpec agent, String prompt) {
         JobRequested job = new JobRequested(EventIds.random(), Instant.now(), 1, JobIds.random(Instant.now(), ZoneOffset.UTC),
-                agent.qualifiedName(), null, TriggerType.MANUAL, prompt, null, agent);
+                agent.qualifiedName(), null, TriggerType.MANUAL, prompt, null, agent, null);
         topics.send(Topics.JOB_REQUESTS, agent.qualifiedName(), EventJson.write(job));
         return job;
     }
@@ -150,7 +151,9 @@ class JobRunnerDockerTest {
             assertEquals(0.0123, done.usage().totalCostUsd());
             assertEquals("printed 4 slow lines", done.summary());
             assertTrue(done.durationMs() >= 3000, "the job took its time: " + done.durationMs());
-            assertEquals(JobStatus.RUNNING, statuses(topics, job.jobId()).get(0).status());
+            List<JobStatus> path = statuses(topics, job.jobId()).stream().map(JobStatusChanged::status).toList();
+            assertEquals(List.of(JobStatus.PENDING, JobStatus.RUNNING, JobStatus.COMPLETED), path,
+                    "claimed, running, then one terminal status");
 
             List<JobOutputEmitted> lines = output(topics, job.jobId());
             assertEquals(6, lines.size(), "init, 4 lines, result");
@@ -185,8 +188,10 @@ class JobRunnerDockerTest {
             assertEquals(JobStatus.FAILED, missing.status());
             assertTrue(missing.error().contains("never pulled"), missing.error());
 
-            JobStatusChanged refused = terminal(topics, host.jobId());
-            assertTrue(refused.error().contains("docker.enabled is false"), refused.error());
+            JobStatusChanged noCli = terminal(topics, host.jobId());
+            assertEquals(JobStatus.FAILED, noCli.status());
+            assertTrue(noCli.error().startsWith("Claude CLI not found"), noCli.error());
+            assertTrue(noCli.durationMs() < 2_000, "a missing CLI fails at once: " + noCli.durationMs() + " ms");
         }
     }
 
@@ -201,6 +206,175 @@ class JobRunnerDockerTest {
             assertFalse(all.contains("ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"), all);
             assertTrue(all.contains("[REDACTED:env:GITHUB_TOKEN]"), all);
             assertTrue(all.contains("[REDACTED:github-token]"), all);
+        }
+    }
+
+    static AgentSpec withDocker(AgentSpec a, AgentSpec.DockerSpec docker, String timeout, Long timeoutMillis) {
+        return new AgentSpec(a.qualifiedName(), a.name(), a.fleetPath(), a.description(), a.sourceFile(),
+                a.workingDirectory(), a.defaultPrompt(), a.systemPrompt(), a.model(), a.maxTurns(), a.permissionMode(),
+                a.schedules(), docker, a.maxConcurrent(), a.tools(), a.allowedTools(), a.deniedTools(), a.mcpServers(),
+                timeout, timeoutMillis, 86_400_000L);
+    }
+
+    private JobRequested request(TopicClient topics, AgentSpec agent, String prompt, String resume) {
+        JobRequested job = new JobRequested(EventIds.random(), Instant.now(), 1, JobIds.random(Instant.now(), ZoneOffset.UTC),
+                agent.qualifiedName(), null, TriggerType.MANUAL, prompt, null, agent, resume);
+        topics.send(Topics.JOB_REQUESTS, agent.qualifiedName(), EventJson.write(job));
+        return job;
+    }
+
+    private InspectContainerResponse awaitContainer(String jobId) {
+        AtomicReference<InspectContainerResponse> inspected = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<Container> found = containersOf(jobId);
+            if (found.isEmpty() || !"running".equals(found.get(0).getState())) {
+                return false;
+            }
+            inspected.set(docker.inspectContainerCmd(found.get(0).getId()).exec());
+            return true;
+        });
+        return inspected.get();
+    }
+
+    private static void cancel(TopicClient topics, String jobId) {
+        topics.send(Topics.JOB_CONTROL, jobId, EventJson.write(new JobCancelRequested(EventIds.random(), Instant.now(),
+                JobCancelRequested.SCHEMA_VERSION, jobId, "test", "changed my mind")));
+    }
+
+    @Test
+    void mapsEveryDockerOptionAndCancelsWithinTwoSeconds() throws IOException {
+        Path data = Files.createTempDirectory("herdctl-vol-");
+        String network = "herdctl-test-" + Long.toString(System.nanoTime(), 36);
+        docker.createNetworkCmd().withName(network).withInternal(true).withLabels(Map.of("io.herdctl.test", "true")).exec();
+        int hostPort = EmbeddedKafkaBroker.freePort();
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            AgentSpec.DockerSpec options = new AgentSpec.DockerSpec(true, true, "300m", 300L << 20, 512L, 100_000L,
+                    50_000L, 99L, List.of("/cache:size=16m"), Map.of("team", "qa"), 5, "rw", IMAGE, network, "4321:4321",
+                    List.of(data + ":/data:ro"), List.of(hostPort + ":8080"), Map.of("MODE", "fast"),
+                    Map.of("ShmSize", 67_108_864L, "Dns", List.of("127.0.0.1"), "OomScoreAdj", 500));
+            JobRequested job = request(topics, withDocker(agent("optioned", true, IMAGE, Map.of()), options, null, null),
+                    "scenario:long:60", null);
+
+            InspectContainerResponse c = awaitContainer(job.jobId());
+            HostConfig host = c.getHostConfig();
+            assertEquals(300L << 20, host.getMemory());
+            assertEquals(300L << 20, host.getMemorySwap());
+            assertEquals(512, host.getCpuShares());
+            assertEquals(100_000L, host.getCpuPeriod());
+            assertEquals(50_000L, host.getCpuQuota());
+            assertEquals(99L, host.getPidsLimit());
+            assertEquals(network, host.getNetworkMode());
+            assertEquals("4321:4321", c.getConfig().getUser());
+            assertEquals("/workspace", c.getConfig().getWorkingDir());
+            assertTrue(List.of(c.getConfig().getEnv()).contains("MODE=fast"));
+            assertTrue(List.of(c.getConfig().getEnv()).contains("HOME=/home/claude"));
+            assertTrue(List.of(c.getConfig().getEnv()).contains("TERM=xterm-256color"));
+            assertEquals(67_108_864L, host.getShmSize(), "host_config tuning keys are applied");
+            assertEquals(List.of("127.0.0.1"), List.of(host.getDns()));
+            assertEquals(500, host.getOomScoreAdj());
+            assertEquals(List.of(Capability.ALL), List.of(host.getCapDrop()), "host_config never undoes the hardening");
+            assertTrue(host.getSecurityOpts().contains("no-new-privileges:true"));
+            assertEquals(Boolean.TRUE, host.getReadonlyRootfs());
+            assertTrue(host.getTmpFs().get("/cache").contains("uid=4321,gid=4321"), host.getTmpFs().toString());
+            List<String> binds = List.of(host.getBinds()).stream().map(Object::toString).toList();
+            assertTrue(binds.contains(workspace + ":/workspace:rw"), binds.toString());
+            assertTrue(binds.contains(data + ":/data:ro"), binds.toString());
+            var bound = host.getPortBindings().getBindings().values().iterator().next()[0];
+            assertEquals("127.0.0.1", bound.getHostIp(), "published ports bind to loopback only");
+            assertEquals(Integer.toString(hostPort), bound.getHostPortSpec());
+
+            long asked = System.nanoTime();
+            cancel(topics, job.jobId());
+            JobStatusChanged done = terminal(topics, job.jobId());
+            await().atMost(Duration.ofSeconds(5)).until(() -> containersOf(job.jobId()).isEmpty());
+            long tookMs = (System.nanoTime() - asked) / 1_000_000;
+            assertEquals(JobStatus.CANCELLED, done.status());
+            assertEquals(ExitReason.CANCELLED, done.exitReason());
+            assertEquals("cancelled by test (changed my mind)", done.error());
+            assertTrue(tookMs < 4_000, "cancel to terminal status and container gone took " + tookMs + " ms");
+        } finally {
+            docker.removeNetworkCmd(network).exec();
+            Files.deleteIfExists(data);
+        }
+    }
+
+    @Test
+    void stopsAJobThatRunsPastItsTimeout() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            AgentSpec base = agent("slowpoke", true, IMAGE, Map.of());
+            JobRequested job = request(topics, withDocker(base, base.docker(), "2s", 2_000L), "scenario:long:60", null);
+            JobStatusChanged done = terminal(topics, job.jobId());
+            assertEquals(JobStatus.FAILED, done.status());
+            assertEquals(ExitReason.TIMEOUT, done.exitReason());
+            assertTrue(done.error().contains("timeout (2s)"), done.error());
+            assertTrue(done.durationMs() < 8_000, "stopped soon after the timeout: " + done.durationMs() + " ms");
+            assertTrue(containersOf(job.jobId()).isEmpty());
+        }
+    }
+
+    @Test
+    void aJobCancelledBeforeItStartsNeverRuns() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            AgentSpec agent = agent("never", true, IMAGE, Map.of());
+            String jobId = JobIds.random(Instant.now(), ZoneOffset.UTC);
+            cancel(topics, jobId);
+            topics.send(Topics.JOB_REQUESTS, agent.qualifiedName(), EventJson.write(new JobRequested(EventIds.random(),
+                    Instant.now(), 1, jobId, agent.qualifiedName(), null, TriggerType.MANUAL, "x", null, agent, null)));
+            JobStatusChanged done = terminal(topics, jobId);
+            assertEquals(JobStatus.CANCELLED, done.status());
+            assertEquals("cancelled by test (changed my mind) before it started", done.error());
+            assertEquals(1, statuses(topics, jobId).size(), "no claim, no running: it never ran");
+        }
+    }
+
+    @Test
+    void aRedeliveredRequestWhoseJobRanIsIgnored() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            JobRequested job = request(topics, agent("once", true, IMAGE, Map.of()), "scenario:success", null);
+            assertEquals(JobStatus.COMPLETED, terminal(topics, job.jobId()).status());
+            topics.send(Topics.JOB_REQUESTS, job.agent(), EventJson.write(job));
+            JobRequested after = request(topics, agent("once", true, IMAGE, Map.of()), "scenario:success", null);
+            assertEquals(JobStatus.COMPLETED, terminal(topics, after.jobId()).status());
+            assertEquals(3, statuses(topics, job.jobId()).size(), "the second delivery changed nothing");
+        }
+    }
+
+    @Test
+    void resumesTheAgentsLastSessionAcrossEphemeralContainers() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            AgentSpec agent = agent("memory", true, IMAGE, Map.of());
+            JobRequested fresh = request(topics, agent, "scenario:success", JobRequested.RESUME_LAST);
+            JobStatusChanged first = terminal(topics, fresh.jobId());
+            assertEquals(JobStatus.COMPLETED, first.status(), () -> String.valueOf(first.error()));
+            assertEquals(JobRunner.NO_SESSION, output(topics, fresh.jobId()).get(0).entry().get("content"));
+
+            JobRequested again = request(topics, agent, "scenario:success", JobRequested.RESUME_LAST);
+            JobStatusChanged second = terminal(topics, again.jobId());
+            assertEquals(JobStatus.COMPLETED, second.status(), () -> String.valueOf(second.error()));
+            assertEquals(first.sessionId(), second.sessionId(), "the same session went on");
+            assertTrue(output(topics, again.jobId()).stream().anyMatch(o -> ("Resumed session " + first.sessionId()
+                    + " after 1 earlier runs.").equals(o.entry().get("content"))), "the transcript outlived the container");
+
+            JobRequested gone = request(topics, agent, "scenario:success", "no-such-session");
+            JobStatusChanged retried = terminal(topics, gone.jobId());
+            assertEquals(JobStatus.COMPLETED, retried.status(), () -> String.valueOf(retried.error()));
+            assertTrue(output(topics, gone.jobId()).stream()
+                    .anyMatch(o -> JobRunner.SESSION_NOT_FOUND.equals(o.entry().get("content"))));
+        }
+    }
+
+    @Test
+    void splitsALineLongerThanOneMebibyteWithAMarker() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            JobRequested job = request(topics, agent("wordy", true, IMAGE, Map.of()), "scenario:bigline:2500000", null);
+            JobStatusChanged done = terminal(topics, job.jobId());
+            assertEquals(JobStatus.COMPLETED, done.status(), () -> String.valueOf(done.error()));
+            List<JobOutputEmitted> parts = output(topics, job.jobId()).stream()
+                    .filter(o -> "line_part".equals(o.entry().get("subtype"))).toList();
+            assertEquals(3, parts.size());
+            assertEquals(List.of(true, true, false), parts.stream().map(o -> o.entry().get("continues")).toList());
+            assertTrue(parts.stream().allMatch(o -> o.raw().length() <= 1024 * 1024));
+            assertTrue(parts.stream().mapToInt(o -> o.raw().length()).sum() > 2_500_000, "nothing was lost");
         }
     }
 }

@@ -11,10 +11,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.herdctl.scheduler.service.TriggerService;
 import io.smallrye.common.annotation.Blocking;
 
-/** herdctl's manual trigger; runs the job asynchronously and answers with its id. */
+/**
+ * herdctl's manual trigger; runs the job asynchronously and answers with its id.
+ * {@code resume} is checked before anything else, so a bad one never takes a slot.
+ */
 @Path("/api/agents/{name}/trigger")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,7 +32,8 @@ public class TriggerResource {
         this.triggers = triggers;
     }
 
-    public record TriggerRequest(String prompt) {
+    /** {@code resume} is a JSON boolean or string, see {@link ResumeField}. */
+    public record TriggerRequest(String prompt, JsonNode resume) {
     }
 
     public record TriggerAccepted(String jobId, String agentName, String prompt, String triggerType, String status,
@@ -36,7 +42,13 @@ public class TriggerResource {
 
     @POST
     public Response trigger(@PathParam("name") String name, TriggerRequest body) throws Exception {
-        TriggerService.Outcome outcome = triggers.trigger(name, body == null ? null : body.prompt());
+        String resume;
+        try {
+            resume = ResumeField.parse(body == null ? null : body.resume());
+        } catch (IllegalArgumentException e) {
+            return error(Response.Status.BAD_REQUEST, "INVALID_RESUME", e.getMessage(), Map.of("field", ResumeField.NAME));
+        }
+        TriggerService.Outcome outcome = triggers.trigger(name, body == null ? null : body.prompt(), resume);
         if (outcome instanceof TriggerService.Accepted a) {
             return Response.accepted(new TriggerAccepted(a.request().jobId(), a.request().agent(), a.request().prompt(),
                     a.request().triggerType().wire(), "pending", a.request().time())).build();

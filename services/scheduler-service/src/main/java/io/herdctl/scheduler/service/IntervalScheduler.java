@@ -83,7 +83,7 @@ public class IntervalScheduler {
         }
         Instant slot = plan.fired(now);
         JobRequested request = JobFactory.request(jobId, agent, name, TriggerType.SCHEDULE,
-                JobFactory.prompt(null, schedule, agent), slot, now);
+                JobFactory.prompt(null, schedule, agent), slot, JobFactory.resume(schedule), now);
         publisher.publish(request).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.errorf("job %s for %s/%s was not accepted by the broker: %s", jobId, agent.qualifiedName(), name,

@@ -7,7 +7,7 @@ import io.herdctl.events.EventIds;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.TriggerType;
 
-/** Builds job requests, with herdctl's prompt precedence. */
+/** Builds job requests, with herdctl's prompt precedence and the schedule's session choice. */
 final class JobFactory {
 
     /** herdctl's last-resort prompt for a scheduled run. */
@@ -29,10 +29,20 @@ final class JobFactory {
         return FALLBACK_PROMPT;
     }
 
+    /**
+     * What a scheduled job resumes: a schedule with {@code resume_session: true}
+     * asks for the agent's latest session ({@link JobRequested#RESUME_LAST}; the
+     * runner knows which one that is and whether it has expired), any other
+     * schedule starts a fresh one.
+     */
+    static String resume(AgentSpec.ScheduleSpec schedule) {
+        return schedule.resumeSession() ? JobRequested.RESUME_LAST : null;
+    }
+
     static JobRequested request(String jobId, AgentSpec agent, String scheduleName, TriggerType trigger, String prompt,
-            Instant slot, Instant now) {
+            Instant slot, String resume, Instant now) {
         return new JobRequested(EventIds.random(), now, JobRequested.SCHEMA_VERSION, jobId, agent.qualifiedName(),
-                scheduleName, trigger, prompt, slot, agent);
+                scheduleName, trigger, prompt, slot, agent, resume);
     }
 
     private static boolean hasText(String s) {

@@ -15,7 +15,11 @@ import io.herdctl.scheduler.domain.AgentDirectory;
 import io.herdctl.scheduler.domain.JobLedger;
 import io.herdctl.scheduler.messaging.JobRequestPublisher;
 
-/** Manual triggers: same capacity rule as schedules, and the request is on the broker before we answer. */
+/**
+ * Manual triggers: same capacity rule as schedules, and the request is on the
+ * broker before we answer. {@code resume} is already the request's value
+ * ({@link JobRequested#RESUME_LAST}, a checked session id, or null).
+ */
 @ApplicationScoped
 public class TriggerService {
 
@@ -44,7 +48,7 @@ public class TriggerService {
     public record AtCapacity(String name, int running, int limit) implements Outcome {
     }
 
-    public Outcome trigger(String agentName, String prompt) throws Exception {
+    public Outcome trigger(String agentName, String prompt, String resume) throws Exception {
         AgentSpec agent = agents.find(agentName).orElse(null);
         if (agent == null) {
             return new UnknownAgent(agentName);
@@ -56,7 +60,7 @@ public class TriggerService {
             return new AtCapacity(agent.qualifiedName(), active, agent.maxConcurrent());
         }
         JobRequested request = JobFactory.request(jobId, agent, null, TriggerType.MANUAL,
-                JobFactory.prompt(prompt, null, agent), null, now);
+                JobFactory.prompt(prompt, null, agent), null, resume, now);
         publisher.publish(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new Accepted(request);
     }

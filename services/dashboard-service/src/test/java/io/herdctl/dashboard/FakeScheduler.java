@@ -1,0 +1,82 @@
+package io.herdctl.dashboard;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A stand-in scheduler-service for the trigger proxy: it records each request
+ * (path and body) and accepts it, so a test sees exactly what the dashboard sent.
+ * Use with {@code @QuarkusTestResource(FakeScheduler.Resource.class)}; a field of
+ * this type in the test receives it.
+ */
+public final class FakeScheduler implements AutoCloseable {
+
+    public record Received(String path, String body) {
+    }
+
+    private final HttpServer server;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+    private FakeScheduler() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/agents/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new Received(exchange.getRequestURI().getPath(), body));
+            byte[] answer = "{\"jobId\":\"job-2026-03-05-fake01\",\"status\":\"pending\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(202, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next request the fake received, or null after 10 s. */
+    public Received next() throws InterruptedException {
+        return received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    public static class Resource implements QuarkusTestResourceLifecycleManager {
+
+        private FakeScheduler scheduler;
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                scheduler = new FakeScheduler();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the fake scheduler: " + e.getMessage(), e);
+            }
+            return Map.of("quarkus.rest-client.scheduler.url", scheduler.url());
+        }
+
+        @Override
+        public void inject(TestInjector testInjector) {
+            testInjector.injectIntoFields(scheduler, new TestInjector.MatchesType(FakeScheduler.class));
+        }
+
+        @Override
+        public void stop() {
+            if (scheduler != null) {
+                scheduler.close();
+            }
+        }
+    }
+}

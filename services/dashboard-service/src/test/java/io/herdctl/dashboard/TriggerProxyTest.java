@@ -1,0 +1,43 @@
+package io.herdctl.dashboard;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.herdctl.testsupport.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = FakeScheduler.Resource.class, restrictToAnnotatedClass = true)
+class TriggerProxyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    FakeScheduler scheduler;
+
+    private JsonNode forwarded(String body) throws Exception {
+        given().contentType(ContentType.JSON).body(body).post("/api/agents/hello/trigger").then().statusCode(202)
+                .body("jobId", equalTo("job-2026-03-05-fake01"));
+        FakeScheduler.Received received = scheduler.next();
+        assertEquals("/api/agents/hello/trigger", received.path());
+        return JSON.readTree(received.body());
+    }
+
+    @Test
+    void passesPromptAndResumeToTheSchedulerAsGiven() throws Exception {
+        JsonNode session = forwarded("{\"prompt\":\"go on\",\"resume\":\"sess-1\"}");
+        assertEquals("go on", session.get("prompt").asText());
+        assertEquals("sess-1", session.get("resume").asText());
+        assertEquals(true, forwarded("{\"resume\":true}").get("resume").booleanValue());
+        JsonNode absent = forwarded("{}").get("resume");
+        assertEquals(true, absent == null || absent.isNull(), "no resume asked, none passed on: " + absent);
+    }
+}

@@ -1,0 +1,127 @@
+package io.herdctl.runner.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
+
+import io.herdctl.events.JobRequested;
+import io.herdctl.runner.docker.ContainerEngine;
+import io.herdctl.runner.docker.ContainerPlan;
+import io.herdctl.runner.docker.ContainerSpecFactory;
+import io.herdctl.runner.docker.JobRejectedException;
+import io.herdctl.runner.docker.Labels;
+
+/**
+ * {@code ephemeral: true}: a fresh hardened container per job, named after the
+ * job (so the engine itself refuses to start a job twice), removed once its
+ * output has been read.
+ */
+public final class ContainerRuntime implements JobRuntime {
+
+    private static final Logger LOG = Logger.getLogger(ContainerRuntime.class);
+
+    private final ContainerEngine engine;
+    private final ContainerSpecFactory plans;
+    private final Path sessionsDir;
+
+    /**
+     * @param sessionsDir where each agent's {@code ~/.claude} is kept between containers
+     *                    ({@code <dir>/<agent>}), or null to keep nothing
+     */
+    public ContainerRuntime(ContainerEngine engine, ContainerSpecFactory plans, Path sessionsDir) {
+        this.engine = engine;
+        this.plans = plans;
+        this.sessionsDir = sessionsDir;
+    }
+
+    @Override
+    public Execution start(Launch launch) {
+        JobRequested job = launch.job();
+        String claudeHome = claudeHome(job.agent());
+        ContainerPlan plan = plans.plan(job, launch.argv(), launch.env(), claudeHome,
+                ContainerSpecFactory.containerName(job.agent(), job.jobId()), Map.of(Labels.JOB_ID, job.jobId()));
+        if (claudeHome != null) {
+            ownBy(Path.of(claudeHome), plan.user());
+        }
+        String id = engine.start(plan);
+        return new ContainerExecution(engine, id);
+    }
+
+    /** The agent's session directory on the host, created on first use. */
+    String claudeHome(String agent) {
+        if (sessionsDir == null) {
+            return null;
+        }
+        Path dir = sessionsDir.resolve(agent.replaceAll("[^A-Za-z0-9_.-]", "_")).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new JobRejectedException("cannot create the session directory " + dir + ": " + e.getMessage());
+        }
+        return dir.toString();
+    }
+
+    /**
+     * Hands the session directory to the container's user, so Claude Code can
+     * write its transcripts there when the runner itself runs as root. A runner
+     * that is not root leaves it alone: the default user is then its own.
+     */
+    private static void ownBy(Path dir, String user) {
+        String[] ids = user.split(":");
+        try {
+            if (!Integer.valueOf(ids[0]).equals(Files.getAttribute(dir, "unix:uid"))) {
+                Files.setAttribute(dir, "unix:uid", Integer.valueOf(ids[0]));
+                Files.setAttribute(dir, "unix:gid", Integer.valueOf(ids[ids.length - 1]));
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            LOG.debugf("session directory %s stays with its owner (%s)", dir, e.getMessage());
+        }
+    }
+
+    /** A container that runs exactly one job and is removed after it. */
+    static final class ContainerExecution implements Execution {
+        private final ContainerEngine engine;
+        private final String id;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        ContainerExecution(ContainerEngine engine, String id) {
+            this.engine = engine;
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public int follow(OutputSink sink) throws InterruptedException {
+            return engine.follow(id, sink);
+        }
+
+        @Override
+        public void kill(Duration grace) {
+            try {
+                engine.stop(id, grace);
+            } catch (RuntimeException e) {
+                LOG.warnf("stopping container %s failed: %s", id, e.getMessage());
+            }
+        }
+
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                try {
+                    engine.remove(id);
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not remove container %s: %s", id, e.getMessage());
+                }
+            }
+        }
+    }
+}
