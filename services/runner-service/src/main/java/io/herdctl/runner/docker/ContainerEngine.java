@@ -22,6 +22,16 @@ public interface ContainerEngine {
     /** Removes the container and its anonymous volumes; a container already gone is fine. */
     void remove(String containerId);
 
+    /**
+     * Runs {@code argv} inside a running container (a warm one) and streams its
+     * output until it exits; returns its exit code.
+     */
+    int exec(String containerId, java.util.List<String> argv, java.util.List<String> env, String user, String workingDir,
+            OutputSink sink) throws InterruptedException;
+
+    /** Whether the container exists and is running. */
+    boolean isRunning(String containerId);
+
     /** A container the runner created, found by its labels. */
     record Owned(String id, Map<String, String> labels, Instant created) {
     }

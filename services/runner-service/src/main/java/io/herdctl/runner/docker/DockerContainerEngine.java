@@ -157,6 +157,46 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
+    public int exec(String containerId, List<String> argv, List<String> env, String user, String workingDir,
+            OutputSink sink) throws InterruptedException {
+        String execId = docker.execCreateCmd(containerId).withCmd(argv.toArray(String[]::new)).withEnv(env)
+                .withUser(user).withWorkingDir(workingDir).withAttachStdout(true).withAttachStderr(true)
+                .withAttachStdin(false).withTty(false).exec().getId();
+        LineSplitter stdout = new LineSplitter((line, continues) -> sink.line(OutputStream.STDOUT, line, continues));
+        LineSplitter stderr = new LineSplitter((line, continues) -> sink.line(OutputStream.STDERR, line, continues));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        docker.execStartCmd(execId).withDetach(false).withTty(false).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).accept(frame.getPayload());
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                failure.set(throwable);
+                super.onError(throwable);
+            }
+        }).awaitCompletion();
+        stdout.finish();
+        stderr.finish();
+        if (failure.get() != null && isRunning(containerId)) {
+            throw new IllegalStateException("reading the job's output failed: " + failure.get().getMessage(), failure.get());
+        }
+        Long code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
+        return code == null ? 137 : code.intValue();
+    }
+
+    @Override
+    public boolean isRunning(String containerId) {
+        try {
+            Boolean running = docker.inspectContainerCmd(containerId).exec().getState().getRunning();
+            return Boolean.TRUE.equals(running);
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void stop(String containerId, Duration grace) {
         try {
             docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, grace.toSeconds())).exec();

@@ -42,12 +42,9 @@ public final class ContainerRuntime implements JobRuntime {
     @Override
     public Execution start(Launch launch) {
         JobRequested job = launch.job();
-        String claudeHome = claudeHome(job.agent());
-        ContainerPlan plan = plans.plan(job, launch.argv(), launch.env(), claudeHome,
+        ContainerPlan plan = plans.plan(job, launch.argv(), launch.env(), claudeHome(job.agent()),
                 ContainerSpecFactory.containerName(job.agent(), job.jobId()), Map.of(Labels.JOB_ID, job.jobId()));
-        if (claudeHome != null) {
-            ownBy(Path.of(claudeHome), plan.user());
-        }
+        ownSessions(plan);
         String id = engine.start(plan);
         return new ContainerExecution(engine, id);
     }
@@ -71,6 +68,11 @@ public final class ContainerRuntime implements JobRuntime {
      * write its transcripts there when the runner itself runs as root. A runner
      * that is not root leaves it alone: the default user is then its own.
      */
+    static void ownSessions(ContainerPlan plan) {
+        plan.binds().stream().filter(m -> m.containerPath().equals(ContainerSpecFactory.HOME + "/.claude")).findFirst()
+                .ifPresent(m -> ownBy(Path.of(m.hostPath()), plan.user()));
+    }
+
     private static void ownBy(Path dir, String user) {
         String[] ids = user.split(":");
         try {

@@ -49,6 +49,7 @@ import io.herdctl.runner.runtime.ClaudeCommand;
 import io.herdctl.runner.runtime.ContainerRuntime;
 import io.herdctl.runner.runtime.Execution;
 import io.herdctl.runner.runtime.JobRuntime;
+import io.herdctl.runner.runtime.WarmPoolRuntime;
 import io.herdctl.runner.runtime.host.HostProcessRuntime;
 
 /**
@@ -82,6 +83,7 @@ public class JobRunner {
     private final ClusterView cluster;
     private final EnvResolver envResolver;
     private final JobRuntime containers;
+    private final WarmPoolRuntime warm;
     private final JobRuntime hostProcesses;
     private final String runnerId;
     private final Clock clock = Clock.systemUTC();
@@ -99,7 +101,9 @@ public class JobRunner {
         this.runnerId = RunnerIdentity.incarnationId(settings.id());
         ContainerSpecFactory plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),
                 settings.defaultPidsLimit(), settings.tmpfsSize(), runnerId, settings.stackLabel().orElse(null));
-        this.containers = new ContainerRuntime(engine, plans, settings.stateDir().resolve("sessions"));
+        ContainerRuntime fresh = new ContainerRuntime(engine, plans, settings.stateDir().resolve("sessions"));
+        this.containers = fresh;
+        this.warm = new WarmPoolRuntime(engine, plans, fresh);
         this.hostProcesses = new HostProcessRuntime(settings.claudeCommand(), System.getenv());
         this.envResolver = new EnvResolver(System.getenv(), settings.envFile());
         this.capacity = new Semaphore(settings.maxParallelJobs());
@@ -302,7 +306,7 @@ public class JobRunner {
 
     private JobRuntime runtimeFor(JobRequested job) {
         if (job.spec().docker().enabled()) {
-            return containers;
+            return job.spec().docker().ephemeral() ? containers : warm;
         }
         if (!settings.hostProcesses()) {
             throw new JobRejectedException("agent " + job.agent() + " has docker.enabled: false, and this runner does not "
@@ -392,6 +396,7 @@ public class JobRunner {
         }
         workers.shutdown();
         timers.shutdownNow();
+        warm.close();
     }
 
     private void waitForNoJobs(long deadline) {

@@ -377,4 +377,37 @@ class JobRunnerDockerTest {
             assertTrue(parts.stream().mapToInt(o -> o.raw().length()).sum() > 2_500_000, "nothing was lost");
         }
     }
+
+    @Test
+    void runsJobsInWarmContainersWhenNotEphemeral() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            AgentSpec base = agent("warm", true, IMAGE, Map.of());
+            AgentSpec.DockerSpec d = base.docker();
+            AgentSpec.DockerSpec kept = new AgentSpec.DockerSpec(true, false, d.memory(), d.memoryBytes(), null, null, null,
+                    d.pidsLimit(), null, d.labels(), 1, "ro", IMAGE, "none", null, null, null, Map.of(), null);
+            AgentSpec agent = withDocker(base, kept, null, null);
+            JobRequested first = request(topics, agent, "scenario:success", null);
+            JobStatusChanged one = terminal(topics, first.jobId());
+            assertEquals(JobStatus.COMPLETED, one.status(), () -> String.valueOf(one.error()));
+            JobRequested second = request(topics, agent, "scenario:probe", null);
+            JobStatusChanged two = terminal(topics, second.jobId());
+            assertEquals(JobStatus.COMPLETED, two.status(), () -> String.valueOf(two.error()));
+            assertEquals(one.containerId(), two.containerId(), "the second job ran in the same warm container");
+            InspectContainerResponse c = docker.inspectContainerCmd(one.containerId()).exec();
+            assertTrue(c.getState().getRunning(), "the warm container stays up between jobs");
+            assertEquals(List.of(Capability.ALL), List.of(c.getHostConfig().getCapDrop()));
+            assertEquals(Boolean.TRUE, c.getHostConfig().getReadonlyRootfs());
+            String probe = output(topics, second.jobId()).stream().map(o -> String.valueOf(o.entry().get("content")))
+                    .filter(t -> t.startsWith("probe ")).findFirst().orElseThrow();
+            assertTrue(probe.contains("capeff=0000000000000000") && probe.contains("nonewprivs=1"), probe);
+
+            JobRequested third = request(topics, agent, "scenario:long:60", null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> statuses(topics, third.jobId()).stream()
+                    .anyMatch(x -> x.status() == JobStatus.RUNNING));
+            cancel(topics, third.jobId());
+            assertEquals(JobStatus.CANCELLED, terminal(topics, third.jobId()).status());
+            await().atMost(Duration.ofSeconds(10)).until(() -> docker.listContainersCmd().withShowAll(true)
+                    .withIdFilter(List.of(one.containerId())).exec().isEmpty());
+        }
+    }
 }
