@@ -201,6 +201,24 @@ class RunnerClusterIT {
     }
 
     @Test
+    void aStoppingRunnerLetsShortJobsFinishAndCancelsTheRest() {
+        RunnerProcess r = runner("draining", 2, Map.of("herdctl.runner.drain-timeout", "4s"));
+        JobRequested quick = request("drain-quick", "scenario:success:1");
+        JobRequested slow = request("drain-slow", "scenario:long:120");
+        await().atMost(Duration.ofSeconds(60)).until(() -> statusesOf(List.of(quick, slow)).values().stream()
+                .filter(l -> l.stream().anyMatch(s -> s.status() == JobStatus.RUNNING)).count() == 2);
+        r.stop(Duration.ofSeconds(30));
+
+        Map<String, List<JobStatusChanged>> all = awaitAllTerminal(List.of(quick, slow), Duration.ofSeconds(10));
+        assertEquals(JobStatus.COMPLETED, last(all, quick), "a job that ends within the drain timeout finishes");
+        List<JobStatusChanged> cut = all.get(slow.jobId());
+        JobStatusChanged end = cut.get(cut.size() - 1);
+        assertEquals(JobStatus.CANCELLED, end.status());
+        assertTrue(end.error().startsWith("the runner shut down while the job was running"), end.error());
+        assertTrue(Containers.withLabel("io.herdctl.stack=" + stack).isEmpty(), "no container left");
+    }
+
+    @Test
     void theEngineGoingAwayFailsJobsClearlyAndTheRunnerRecovers() throws Exception {
         Path socket = Files.createTempDirectory("herdctl-sock-").resolve("docker.sock");
         try (UnixSocketProxy engine = new UnixSocketProxy(socket, Path.of("/var/run/docker.sock"))) {
