@@ -9,15 +9,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.herdctl.config.fleet.FleetLoader;
 import io.herdctl.config.fleet.LoadedFleet;
@@ -66,7 +62,7 @@ public final class ConfigLatency {
         long stackStart = System.nanoTime();
         try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.isolated(home, fleet, root.resolve("state"),
                 "bench-" + UUID.randomUUID().toString().substring(0, 8)));
-                KafkaConsumer<String, String> consumer = consumer(stack.bootstrapServers())) {
+                KafkaConsumer<String, String> consumer = JobTail.consumer(stack.bootstrapServers(), true, Topics.AGENTS)) {
             Set<String> seen = new HashSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (seen.size() < agents) {
@@ -138,18 +134,6 @@ public final class ConfigLatency {
                   workspace_mode: ro
                   pids_limit: 64
                 """.formatted(name, prompt);
-    }
-
-    private static KafkaConsumer<String, String> consumer(String bootstrap) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(Topics.AGENTS).forEach(p -> partitions.add(new TopicPartition(Topics.AGENTS, p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 
     private static Instant awaitPrompt(KafkaConsumer<String, String> consumer, String agent, String prompt) {

@@ -92,15 +92,23 @@ class RunnerClusterIT {
     }
 
     static AgentSpec agent(String name) {
+        return agent(name, 1);
+    }
+
+    static AgentSpec agent(String name, int maxConcurrent) {
         return new AgentSpec(name, name, List.of(), null, "/fleet/" + name + ".yaml", workspace.toString(), null, null,
                 null, null, "acceptEdits", Map.of(),
                 new AgentSpec.DockerSpec(true, true, "128m", 128L << 20, null, null, null, 64L, null, Map.of(), 5, "ro",
                         IMAGE, "none", null, null, null, null, null),
-                1, null, null, null, null, null, null, null);
+                maxConcurrent, null, null, null, null, null, null, null);
     }
 
     static JobRequested request(String agent, String prompt) {
-        AgentSpec spec = agent(agent);
+        return request(agent(agent), prompt);
+    }
+
+    static JobRequested request(AgentSpec spec, String prompt) {
+        String agent = spec.qualifiedName();
         JobRequested job = new JobRequested(EventIds.random(), Instant.now(), 1, JobIds.random(Instant.now(), ZoneOffset.UTC),
                 agent, null, TriggerType.MANUAL, prompt, null, spec, null);
         topics.send(Topics.JOB_REQUESTS, agent, EventJson.write(job));
@@ -128,10 +136,20 @@ class RunnerClusterIT {
         List<JobRequested> jobs = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             for (int a = 0; a < 8; a++) {
-                jobs.add(request("spread-" + a, "scenario:success:2"));
+                jobs.add(request(agent("spread-" + a, 2), "scenario:success:2"));
             }
         }
+        List<JobRequested> solo = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            solo.add(request(agent("solo", 1), "scenario:success:1"));
+        }
+        jobs.addAll(solo);
         Map<String, List<JobStatusChanged>> all = awaitAllTerminal(jobs, Duration.ofMinutes(3));
+        List<long[]> soloSpans = solo.stream().map(j -> {
+            List<JobStatusChanged> s = all.get(j.jobId());
+            return new long[] {s.get(0).time().toEpochMilli(), s.get(s.size() - 1).time().toEpochMilli()};
+        }).toList();
+        assertEquals(1, peakOverlap(soloSpans), "instances.max_concurrent: 1 held, from claim to end");
 
         Map<String, Integer> perRunner = new HashMap<>();
         List<long[]> intervals = new ArrayList<>();

@@ -53,7 +53,13 @@ public final class ClusterState {
     private final Map<String, JobState> jobs = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
-            return size() > MAX_JOBS;
+            if (size() <= MAX_JOBS) {
+                return false;
+            }
+            if (!eldest.getValue().terminal()) {
+                openByAgent.computeIfPresent(eldest.getValue().agent(), (a, n) -> n <= 1 ? null : n - 1);
+            }
+            return true;
         }
     });
     private final Map<String, JobCancelRequested> cancels = Collections.synchronizedMap(new LinkedHashMap<>() {
@@ -63,6 +69,9 @@ public final class ClusterState {
         }
     });
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> openByAgent = new ConcurrentHashMap<>();
+    private volatile Consumer<String> endListener = agent -> {
+    };
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<JobState>> claims = new ConcurrentHashMap<>();
     private volatile Consumer<JobCancelRequested> cancelListener = c -> {
@@ -72,10 +81,27 @@ public final class ClusterState {
         this.cancelListener = listener;
     }
 
+    /** Called with the agent's name whenever one of its jobs ends, on any runner. */
+    public void onJobEnded(Consumer<String> listener) {
+        this.endListener = listener;
+    }
+
+    /** Jobs of the agent that some runner has claimed and not yet ended, across all runners. */
+    public int openJobs(String agent) {
+        return openByAgent.getOrDefault(agent, 0);
+    }
+
     public void apply(JobStatusChanged s) {
         JobState next;
+        boolean ended = false;
         synchronized (jobs) {
             JobState prev = jobs.get(s.jobId());
+            if (prev == null && !s.status().isTerminal()) {
+                openByAgent.merge(s.agent(), 1, Integer::sum);
+            } else if (prev != null && !prev.terminal() && s.status().isTerminal()) {
+                openByAgent.computeIfPresent(prev.agent(), (a, n) -> n <= 1 ? null : n - 1);
+                ended = true;
+            }
             if (prev == null) {
                 next = new JobState(s.jobId(), s.agent(), s.runnerId(), s.eventId(), s.status(), s.runnerId(),
                         s.containerId(), s.time());
@@ -96,6 +122,9 @@ public final class ClusterState {
         CompletableFuture<JobState> waiting = claims.remove(s.eventId());
         if (waiting != null) {
             waiting.complete(next);
+        }
+        if (ended) {
+            endListener.accept(next.agent());
         }
     }
 

@@ -22,7 +22,9 @@ import io.herdctl.runner.service.JobRunner;
  * Takes job requests from the shared consumer group: the partitions (agents)
  * are spread over the runner replicas. Requests are taken one at a time: a
  * request is acknowledged once its job is claimed (or found to be someone
- * else's), and the next one is asked for only then. While this runner is full
+ * else's), and the next one is asked for only then. A request whose agent is
+ * at {@code instances.max_concurrent} waits unacknowledged in the runner while
+ * the next requests are taken. While this runner is full
  * the intake waits, and while it drains the intake never completes, so a
  * request it will not run is never acknowledged and goes to another replica.
  */
@@ -55,12 +57,14 @@ public class JobRequestListener {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return runner.take(job);
+                return runner.take(job, message::ack);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while taking job " + job.jobId(), e);
             }
-        }, intake).thenCompose(intake -> message.ack());
+        }, intake).thenCompose(taken -> taken == JobRunner.Intake.DEFERRED
+                ? CompletableFuture.completedFuture(null)
+                : message.ack());
     }
 
     @PreDestroy

@@ -93,6 +93,8 @@ public class JobRunner {
     private final ScheduledExecutorService timers;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
+    private final Object intakeLock = new Object();
+    private final Map<String, java.util.Deque<Deferred>> deferred = new java.util.HashMap<>();
 
     public JobRunner(RunnerSettings settings, ContainerEngine engine, JobEvents events, ClusterView cluster) {
         this.settings = settings;
@@ -111,6 +113,7 @@ public class JobRunner {
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "job-" + n.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "job-timeouts"));
         cluster.state().onCancel(this::cancel);
+        cluster.state().onJobEnded(this::jobEnded);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -145,15 +148,26 @@ public class JobRunner {
         /** Cancelled before it started; ended here as cancelled. */
         CANCELLED,
         /** The claim could not be confirmed; the job is left to the lost-job sweep. */
-        UNCONFIRMED
+        UNCONFIRMED,
+        /**
+         * The agent already runs {@code instances.max_concurrent} jobs (on any runner): the
+         * request waits here, unacknowledged, and is taken when one of them ends.
+         */
+        DEFERRED
+    }
+
+    /** A request waiting for its agent to have a free slot, and how to acknowledge it once taken. */
+    private record Deferred(JobRequested job, Runnable acknowledge) {
     }
 
     /**
      * Claims and starts a job; returns once it is settled whether this runner
      * runs it. Blocks while the runner is full, and for good once it drains, so
-     * the request is never acknowledged by a runner that will not run it.
+     * the request is never acknowledged by a runner that will not run it. The
+     * caller acknowledges the request unless the answer is {@link Intake#DEFERRED};
+     * a deferred request is acknowledged with {@code acknowledge} when it is taken.
      */
-    public Intake take(JobRequested job) throws InterruptedException {
+    public Intake take(JobRequested job, Runnable acknowledge) throws InterruptedException {
         if (draining) {
             drained.join();
         }
@@ -166,60 +180,123 @@ public class JobRunner {
             while (!cluster.awaitCaughtUp(Duration.ofSeconds(30))) {
                 LOG.warn("still reading the job-status topic before taking jobs");
             }
-            ClusterState state = cluster.state();
-            Optional<ClusterState.JobState> known = state.job(job.jobId());
-            if (known.isPresent() || held.containsKey(job.jobId())) {
-                LOG.infof("job %s was delivered again; it is already %s (runner %s): not run twice", job.jobId(),
-                        known.map(k -> k.status().wire()).orElse("held here"), known.map(k -> k.owner()).orElse(runnerId));
-                return Intake.ALREADY_TAKEN;
+            synchronized (intakeLock) {
+                Intake intake = claim(job, acknowledge);
+                handedOff = intake == Intake.STARTED;
+                return intake;
             }
-            Optional<JobCancelRequested> cancelled = state.cancelled(job.jobId());
-            Instant now = clock.instant();
-            JobStatusChanged claim = cancelled
-                    .map(c -> status(job, JobStatus.CANCELLED, now, new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED,
-                            null, cancelMessage(c) + " before it started", null, null, null), null, now))
-                    .orElseGet(() -> status(job, JobStatus.PENDING, now, null, null, null));
-            CompletableFuture<ClusterState.JobState> readBack = state.claimRead(claim.eventId());
-            ClusterState.JobState settled;
-            try {
-                await(events.status(claim));
-                settled = readBack.get(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | java.util.concurrent.ExecutionException | RuntimeException e) {
-                state.forgetClaim(claim.eventId());
-                LOG.errorf("job %s: the claim could not be confirmed (%s); the lost-job sweep will end it", job.jobId(),
-                        e.getMessage());
-                return Intake.UNCONFIRMED;
-            }
-            if (!claim.eventId().equals(settled.firstEventId())) {
-                LOG.infof("job %s was claimed first by runner %s; not running it here", job.jobId(), settled.owner());
-                return Intake.ALREADY_TAKEN;
-            }
-            if (cancelled.isPresent()) {
-                LOG.infof("job %s was cancelled before it started", job.jobId());
-                return Intake.CANCELLED;
-            }
-            HeldJob h = new HeldJob(job);
-            held.put(job.jobId(), h);
-            workers.execute(() -> {
-                try {
-                    execute(h);
-                } finally {
-                    held.remove(job.jobId());
-                    capacity.release();
-                    if (draining && held.isEmpty()) {
-                        synchronized (held) {
-                            held.notifyAll();
-                        }
-                    }
-                }
-            });
-            handedOff = true;
-            return Intake.STARTED;
         } finally {
             if (!handedOff) {
                 capacity.release();
             }
         }
+    }
+
+    private Intake claim(JobRequested job, Runnable acknowledge) throws InterruptedException {
+        ClusterState state = cluster.state();
+        Optional<ClusterState.JobState> known = state.job(job.jobId());
+        if (known.isPresent() || held.containsKey(job.jobId())) {
+            LOG.infof("job %s was delivered again; it is already %s (runner %s): not run twice", job.jobId(),
+                    known.map(k -> k.status().wire()).orElse("held here"), known.map(k -> k.owner()).orElse(runnerId));
+            return Intake.ALREADY_TAKEN;
+        }
+        Optional<JobCancelRequested> cancelled = state.cancelled(job.jobId());
+        if (cancelled.isEmpty() && mustWait(job)) {
+            synchronized (deferred) {
+                var queue = deferred.computeIfAbsent(job.agent(), a -> new java.util.ArrayDeque<>());
+                if (queue.stream().noneMatch(d -> d.job() == job)) {
+                    queue.add(new Deferred(job, acknowledge));
+                }
+            }
+            LOG.infof("job %s waits: agent %s already runs %d of %d allowed jobs", job.jobId(), job.agent(),
+                    state.openJobs(job.agent()), job.spec().maxConcurrent());
+            return Intake.DEFERRED;
+        }
+        Instant now = clock.instant();
+        JobStatusChanged claim = cancelled
+                .map(c -> status(job, JobStatus.CANCELLED, now, new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED,
+                        null, cancelMessage(c) + " before it started", null, null, null), null, now))
+                .orElseGet(() -> status(job, JobStatus.PENDING, now, null, null, null));
+        CompletableFuture<ClusterState.JobState> readBack = state.claimRead(claim.eventId());
+        ClusterState.JobState settled;
+        try {
+            await(events.status(claim));
+            settled = readBack.get(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException | RuntimeException e) {
+            state.forgetClaim(claim.eventId());
+            LOG.errorf("job %s: the claim could not be confirmed (%s); the lost-job sweep will end it", job.jobId(),
+                    e.getMessage());
+            return Intake.UNCONFIRMED;
+        }
+        if (!claim.eventId().equals(settled.firstEventId())) {
+            LOG.infof("job %s was claimed first by runner %s; not running it here", job.jobId(), settled.owner());
+            return Intake.ALREADY_TAKEN;
+        }
+        if (cancelled.isPresent()) {
+            LOG.infof("job %s was cancelled before it started", job.jobId());
+            return Intake.CANCELLED;
+        }
+        HeldJob h = new HeldJob(job);
+        held.put(job.jobId(), h);
+        workers.execute(() -> {
+            try {
+                execute(h);
+            } finally {
+                held.remove(job.jobId());
+                capacity.release();
+                if (draining && held.isEmpty()) {
+                    synchronized (held) {
+                        held.notifyAll();
+                    }
+                }
+            }
+        });
+        return Intake.STARTED;
+    }
+
+    /** Whether the agent is at its limit, or has older requests waiting that go first. */
+    private boolean mustWait(JobRequested job) {
+        synchronized (deferred) {
+            var queue = deferred.get(job.agent());
+            if (queue != null && !queue.isEmpty() && queue.peek().job() != job) {
+                return true;
+            }
+        }
+        return cluster.state().openJobs(job.agent()) >= job.spec().maxConcurrent();
+    }
+
+    /** One of the agent's jobs ended somewhere: its oldest waiting request, if any, is taken now. */
+    private void jobEnded(String agent) {
+        Deferred next;
+        synchronized (deferred) {
+            var queue = deferred.get(agent);
+            if (queue == null || queue.isEmpty() || draining) {
+                return;
+            }
+            next = queue.peek();
+        }
+        workers.execute(() -> {
+            try {
+                Intake intake = take(next.job(), next.acknowledge());
+                if (intake != Intake.DEFERRED) {
+                    synchronized (deferred) {
+                        var queue = deferred.get(agent);
+                        if (queue != null) {
+                            queue.remove(next);
+                            if (queue.isEmpty()) {
+                                deferred.remove(agent);
+                            }
+                        }
+                    }
+                    next.acknowledge().run();
+                    jobEnded(agent);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "taking the waiting job %s failed", next.job().jobId());
+            }
+        });
     }
 
     /** A cancel request for any job: acted on when this runner holds it. */

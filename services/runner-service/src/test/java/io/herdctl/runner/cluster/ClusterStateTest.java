@@ -53,6 +53,19 @@ class ClusterStateTest {
     }
 
     @Test
+    void countsOpenJobsPerAgentAndSaysWhenOneEnds() {
+        List<String> ended = new ArrayList<>();
+        state.onJobEnded(ended::add);
+        state.apply(status("1", JobStatus.PENDING, "runner-a", T, null));
+        state.apply(status("2", JobStatus.RUNNING, "runner-a", T, null));
+        assertEquals(1, state.openJobs("coder"));
+        state.apply(status("3", JobStatus.FAILED, "runner-a", T, null));
+        state.apply(status("4", JobStatus.FAILED, "runner-b", T, null));
+        assertEquals(0, state.openJobs("coder"));
+        assertEquals(List.of("coder"), ended, "told once, when the job ended");
+    }
+
+    @Test
     void openJobsAreListedByTheRunnerHoldingThem() {
         state.apply(status("1", JobStatus.PENDING, "runner-a", T, null));
         assertEquals(List.of(JOB), state.openJobsByRunner().get("runner-a").stream().map(ClusterState.JobState::jobId).toList());
