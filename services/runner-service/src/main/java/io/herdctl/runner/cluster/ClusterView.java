@@ -21,7 +21,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.herdctl.events.EventJson;
@@ -31,6 +30,7 @@ import io.herdctl.events.MalformedEventException;
 import io.herdctl.events.RunnerHeartbeat;
 import io.herdctl.events.Topics;
 import io.herdctl.runner.config.RunnerSettings;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Reads the job-status, job-control and runners topics into {@link ClusterState}.
@@ -48,15 +48,15 @@ public class ClusterView {
 
     private final ClusterState state = new ClusterState();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final RunnerSettings settings;
     private final Clock clock = Clock.systemUTC();
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean closed;
     private Thread thread;
 
-    public ClusterView(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, RunnerSettings settings) {
-        this.bootstrapServers = bootstrapServers;
+    public ClusterView(@Identifier("default-kafka-broker") Map<String, Object> kafka, RunnerSettings settings) {
+        this.kafka = kafka;
         this.settings = settings;
     }
 
@@ -174,7 +174,8 @@ public class ClusterView {
 
     private Properties properties() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafka);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -18,13 +18,19 @@ public final class SecretRedactor {
     /** Values shorter than this are too likely to occur by chance to be matched exactly. */
     private static final int MIN_EXACT_LENGTH = 8;
 
-    private static final List<Map.Entry<String, Pattern>> SHAPES = List.of(
-            Map.entry("private-key", Pattern.compile(
-                    "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \\1PRIVATE KEY-----|$)", Pattern.DOTALL)),
-            Map.entry("anthropic-key", Pattern.compile("sk-ant-[A-Za-z0-9_\\-]{16,}")),
-            Map.entry("github-token", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,})")),
-            Map.entry("aws-access-key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b")),
-            Map.entry("slack-token", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}")));
+    /** A token shape, and literals one of which every match contains (checked first: most lines have none). */
+    private record Shape(String kind, Pattern pattern, List<String> hints) {
+    }
+
+    private static final List<Shape> SHAPES = List.of(
+            new Shape("private-key", Pattern.compile(
+                    "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \\1PRIVATE KEY-----|$)", Pattern.DOTALL),
+                    List.of("PRIVATE KEY-----")),
+            new Shape("anthropic-key", Pattern.compile("sk-ant-[A-Za-z0-9_\\-]{16,}"), List.of("sk-ant-")),
+            new Shape("github-token", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,})"),
+                    List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+            new Shape("aws-access-key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), List.of("AKIA", "ASIA")),
+            new Shape("slack-token", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}"), List.of("xox")));
 
     private final List<Map.Entry<String, String>> exact;
 
@@ -41,6 +47,15 @@ public final class SecretRedactor {
         this.exact = List.copyOf(values);
     }
 
+    private static boolean mayContain(String line, List<String> hints) {
+        for (String hint : hints) {
+            if (line.contains(hint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public String redact(String line) {
         String out = line;
         for (Map.Entry<String, String> secret : exact) {
@@ -48,10 +63,13 @@ public final class SecretRedactor {
                 out = out.replace(secret.getValue(), "[REDACTED:env:" + secret.getKey() + "]");
             }
         }
-        for (Map.Entry<String, Pattern> shape : SHAPES) {
-            Matcher m = shape.getValue().matcher(out);
+        for (Shape shape : SHAPES) {
+            if (!mayContain(out, shape.hints())) {
+                continue;
+            }
+            Matcher m = shape.pattern().matcher(out);
             if (m.find()) {
-                out = m.replaceAll(Matcher.quoteReplacement("[REDACTED:" + shape.getKey() + "]"));
+                out = m.replaceAll(Matcher.quoteReplacement("[REDACTED:" + shape.kind() + "]"));
             }
         }
         return out;

@@ -41,20 +41,28 @@ public final class LineSplitter {
     }
 
     public void accept(byte[] chunk, int offset, int length) {
-        int start = offset;
+        int pos = offset;
         int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            if (chunk[i] == '\n') {
-                buffer.write(chunk, start, i - start);
-                start = i + 1;
-                emitLine();
-            } else if (buffer.size() + (i - start) + 1 > maxLineBytes) {
-                buffer.write(chunk, start, i - start);
-                start = i;
+        while (pos < end) {
+            int newline = pos;
+            while (newline < end && chunk[newline] != '\n') {
+                newline++;
+            }
+            int room = maxLineBytes - buffer.size();
+            if (newline - pos > room) {
+                // The line outgrows the limit before its end: hand on a piece.
+                buffer.write(chunk, pos, room);
+                pos += room;
                 emitPiece();
+            } else if (newline < end) {
+                buffer.write(chunk, pos, newline - pos);
+                pos = newline + 1;
+                emitLine();
+            } else {
+                buffer.write(chunk, pos, end - pos);
+                pos = end;
             }
         }
-        buffer.write(chunk, start, end - start);
     }
 
     /** Delivers what is left when the stream ends without a final newline. */
