@@ -55,9 +55,13 @@ public record AgentSpec(
         }
     }
 
-    /** One entry of an agent's {@code schedules} map. */
+    /**
+     * One entry of an agent's {@code schedules} map. {@code timezone} is the IANA
+     * zone a cron schedule reads its wall clock in (the schedule's own, else the
+     * agent's or the fleet default's); null means the scheduler's zone.
+     */
     public record ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
-            boolean enabled, boolean resumeSession) {
+            boolean enabled, boolean resumeSession, String timezone) {
 
         public ScheduleSpec {
             Required.field(type, "type");

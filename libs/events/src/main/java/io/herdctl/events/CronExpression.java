@@ -1,5 +1,12 @@
 package io.herdctl.events;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -105,6 +112,57 @@ public final class CronExpression {
 
     public boolean matches(Field field, int value) {
         return fields[field.ordinal()].get(value);
+    }
+
+    /** How far ahead {@link #next} looks: far enough for a February 29th that comes once in eight years. */
+    static final int HORIZON_YEARS = 10;
+
+    /**
+     * The first instant after {@code after} at which this expression fires on the
+     * wall clock of {@code zone}, or null when it never does (February 30th).
+     *
+     * <p>Across daylight-saving changes: a wall-clock time the change skips fires
+     * once, at the moment of the jump (02:30 on a spring-forward night fires at
+     * 03:00 new time); a wall-clock time that occurs twice fires once, the first
+     * time. So no slot is lost and none fires twice.
+     */
+    public Instant next(Instant after, ZoneId zone) {
+        LocalDateTime from = after.atZone(zone).toLocalDateTime()
+                .truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+        LocalDate last = from.toLocalDate().plusYears(HORIZON_YEARS);
+        for (LocalDate day = from.toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
+            if (!matches(Field.MONTH, day.getMonthValue())) {
+                day = day.withDayOfMonth(day.lengthOfMonth());
+                continue;
+            }
+            if (!dayMatches(day.getDayOfMonth(), day.getDayOfWeek().getValue())) {
+                continue;
+            }
+            boolean first = day.equals(from.toLocalDate());
+            for (int hour = first ? from.getHour() : 0; hour < 24; hour++) {
+                if (!matches(Field.HOUR, hour)) {
+                    continue;
+                }
+                for (int minute = first && hour == from.getHour() ? from.getMinute() : 0; minute < 60; minute++) {
+                    if (matches(Field.MINUTE, minute)) {
+                        Instant at = onWallClock(LocalDateTime.of(day, LocalTime.of(hour,
+                                minute)), zone);
+                        if (at.isAfter(after)) {
+                            return at;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Instant onWallClock(LocalDateTime local, ZoneId zone) {
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        if (transition != null && transition.isGap()) {
+            return transition.getInstant();
+        }
+        return local.atZone(zone).toInstant();
     }
 
     /** Classic cron: when both day fields are restricted, a day matching either one fires. */

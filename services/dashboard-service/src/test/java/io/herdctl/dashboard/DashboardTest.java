@@ -67,7 +67,7 @@ class DashboardTest {
 
     static AgentSpec spec() {
         return new AgentSpec("hello", "hello", List.of(), "Says hello", "/f/hello.yaml", "/f", "hi", null, null,
-                null, "acceptEdits", Map.of("tick", new AgentSpec.ScheduleSpec("interval", "5m", 300_000L, null, null, true, false)),
+                null, "acceptEdits", Map.of("tick", new AgentSpec.ScheduleSpec("interval", "5m", 300_000L, null, null, true, false, null)),
                 new AgentSpec.DockerSpec(true, true, "1g", 1L << 30, null, null, null, 64L, null, null, 5, "ro",
                         "herdctl/test-agent:latest", "bridge", null, null, null, null, null),
                 1, null, null, null, null, null, null, null);

@@ -40,6 +40,7 @@ final class AgentSchema {
             .field("outputToFile", Rule.bool())
             .field("enabled", Rule.bool())
             .field("resume_session", Rule.bool())
+            .field("timezone", HerdctlBlocks.TIMEZONE)
             .crossCheck((node, values, path, f) -> {
                 Object type = values.get("type");
                 if ("interval".equals(type) && !values.containsKey("interval")) {
@@ -50,9 +51,9 @@ final class AgentSchema {
                 } else if (values.get("interval") instanceof String interval) {
                     values.put("interval_ms", IntervalParser.parseMillis(interval));
                 }
-                if (type != null && !"interval".equals(type)) {
+                if ("webhook".equals(type) || "chat".equals(type)) {
                     f.problems().warning(node.get("type").pos(), Paths.child(path, "type"), "\"" + type
-                            + "\" schedules are accepted but not fired by this version; only interval schedules fire");
+                            + "\" schedules are accepted but not fired by this version; interval and cron schedules fire");
                 }
             });
 
@@ -67,6 +68,7 @@ final class AgentSchema {
                 .field("plugins", HerdctlBlocks.PLUGINS)
                 .field("instances", object().field("max_concurrent", Rule.positiveInt()))
                 .field("timeout", HerdctlBlocks.TIMEOUT_FIELD)
+                .field("timezone", HerdctlBlocks.TIMEZONE)
                 .field("model", Rule.string())
                 .field("max_turns", Rule.positiveInt())
                 .field("permission_mode", Rule.oneOf("default", "acceptEdits", "bypassPermissions", "plan", "delegate",

@@ -30,6 +30,16 @@ final class HerdctlBlocks {
     static final Rule TIMEOUT_FIELD = Rule.stringWhere(s -> TIMEOUT.matcher(s).matches() ? null
             : "Invalid timeout format \"" + s + "\". Use a number and s, m, h, d or w (e.g., \"30m\", \"24h\", \"1.5h\")");
 
+    /** An IANA time zone name such as {@code "Europe/Amsterdam"} or {@code "UTC"}. */
+    static final Rule TIMEZONE = Rule.stringWhere(s -> {
+        try {
+            java.time.ZoneId.of(s);
+            return null;
+        } catch (java.time.DateTimeException e) {
+            return "Unknown time zone \"" + s + "\". Use an IANA name such as \"Europe/Amsterdam\", \"America/New_York\" or \"UTC\"";
+        }
+    });
+
     static final ObjectRule SESSION = object()
             .field("max_turns", Rule.positiveInt())
             .field("timeout", TIMEOUT_FIELD)

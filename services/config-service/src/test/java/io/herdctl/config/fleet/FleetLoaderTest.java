@@ -168,6 +168,31 @@ class FleetLoaderTest {
     }
 
     @Test
+    void resolvesScheduleTimeZonesAndTimeoutsAndRefusesUnknownZones() throws IOException {
+        write("herdctl.yaml", "defaults:\n  timezone: Europe/Amsterdam\nagents:\n  - path: a.yaml\n  - path: b.yaml\n");
+        write("a.yaml", """
+                name: a
+                timeout: 1.5h
+                schedules:
+                  morning: {type: cron, cron: "0 9 * * 1-5"}
+                  tokyo: {type: cron, cron: "0 9 * * *", timezone: Asia/Tokyo}
+                """);
+        write("b.yaml", "name: b\nschedules:\n  x: {type: cron, cron: \"@daily\", timezone: Mars/Olympus}\n");
+
+        LoadedFleet fleet = load(Map.of());
+        ConfigProblem p = only(fleet);
+        assertEquals("b.yaml", p.file());
+        assertEquals(3, p.line());
+        assertTrue(p.message().contains("Unknown time zone \"Mars/Olympus\""), p.message());
+
+        write("b.yaml", "name: b\n");
+        var a = load(Map.of()).agents().stream().filter(x -> x.name().equals("a")).findFirst().orElseThrow();
+        assertEquals("Europe/Amsterdam", a.schedules().get("morning").timezone(), "the fleet default");
+        assertEquals("Asia/Tokyo", a.schedules().get("tokyo").timezone(), "the schedule's own zone wins");
+        assertEquals(5_400_000L, a.timeoutMillis());
+    }
+
+    @Test
     void pointsAtYamlSyntaxErrors() throws IOException {
         write("herdctl.yaml", "agents:\n  - path: a.yaml\n");
         write("a.yaml", "name: a\ndocker:\n  enabled: true\n   memory: 1g\n");

@@ -10,7 +10,7 @@ import java.time.Instant;
  * has already passed (no burst of missed slots). A slot that cannot fire because
  * the agent is at capacity stays due and fires as soon as capacity frees.
  */
-public final class IntervalPlan {
+public final class IntervalPlan implements SchedulePlan {
 
     private final Duration interval;
     private Instant nextSlot;
@@ -27,19 +27,21 @@ public final class IntervalPlan {
         return interval;
     }
 
+    @Override
     public Instant nextSlot() {
         return nextSlot;
     }
 
-    public boolean isDue(Instant now) {
-        return !now.isBefore(nextSlot);
-    }
-
-    /** Marks the due slot as fired; returns it. */
+    @Override
     public Instant fired(Instant now) {
         Instant slot = nextSlot;
         Instant following = slot.plus(interval);
         nextSlot = following.isBefore(now) ? now : following;
         return slot;
+    }
+
+    @Override
+    public boolean sameAs(Object definition) {
+        return interval.equals(definition);
     }
 }

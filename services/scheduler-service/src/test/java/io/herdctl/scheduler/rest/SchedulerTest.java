@@ -95,8 +95,8 @@ class SchedulerTest {
         try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
             topics.send(Topics.AGENTS, "broken", "{not json");
             topics.send(Topics.AGENTS, "ticker", EventJson.write(AgentSpecResolved.of("r1", agent("ticker", Map.of(
-                    "hourly", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, "scheduled prompt", true, false),
-                    "off", new AgentSpec.ScheduleSpec("interval", "1s", 1_000L, null, null, false, false))))));
+                    "hourly", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, "scheduled prompt", true, false, null),
+                    "off", new AgentSpec.ScheduleSpec("interval", "1s", 1_000L, null, null, false, false, null))))));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> !requests(topics, "ticker").isEmpty());
             JobRequested fired = requests(topics, "ticker").get(0);
@@ -159,8 +159,8 @@ class SchedulerTest {
     void schedulesWithResumeSessionAskForTheLatestSession() {
         try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
             topics.send(Topics.AGENTS, "continuer", EventJson.write(AgentSpecResolved.of("r1", agent("continuer", Map.of(
-                    "resumes", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, null, true, true),
-                    "fresh", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, null, true, false)), 2))));
+                    "resumes", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, null, true, true, null),
+                    "fresh", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, null, true, false, null)), 2))));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> requests(topics, "continuer").size() == 2);
             Map<String, JobRequested> bySchedule = requests(topics, "continuer").stream()
@@ -173,5 +173,28 @@ class SchedulerTest {
     private static List<JobRequested> requests(List<ConsumerRecord<String, String>> records, String agent) {
         return records.stream().map(r -> EventJson.read(r.value(), JobRequested.class))
                 .filter(r -> r.agent().equals(agent)).toList();
+    }
+
+    @Test
+    void aCronScheduleFiresOnItsMinuteInItsTimeZone() {
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        Instant boundary = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plus(Duration.ofMinutes(2));
+        var inTokyo = boundary.atZone(tokyo);
+        io.herdctl.scheduler.support.ShiftedClock.shiftTo(boundary.minusSeconds(3));
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            AgentSpec agent = agent("cronned", Map.of(
+                    "hourly-tokyo", new AgentSpec.ScheduleSpec("cron", null, null,
+                            inTokyo.getMinute() + " " + inTokyo.getHour() + " * * *", "cron prompt",
+                            true, false, "Asia/Tokyo")));
+            topics.send(Topics.AGENTS, agent.qualifiedName(), EventJson.write(AgentSpecResolved.of("r-cron", agent)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !requests(topics, "cronned").isEmpty());
+            List<JobRequested> fired = requests(topics, "cronned");
+            assertEquals(1, fired.size(), "one slot, one request");
+            assertEquals(boundary, fired.get(0).slot(), "the slot is the cron minute on Tokyo's wall clock");
+            assertEquals("cron prompt", fired.get(0).prompt());
+            assertEquals(TriggerType.SCHEDULE, fired.get(0).triggerType());
+        } finally {
+            io.herdctl.scheduler.support.ShiftedClock.reset();
+        }
     }
 }
