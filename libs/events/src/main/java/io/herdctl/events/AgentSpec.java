@@ -59,12 +59,29 @@ public record AgentSpec(
      * One entry of an agent's {@code schedules} map. {@code timezone} is the IANA
      * zone a cron schedule reads its wall clock in (the schedule's own, else the
      * agent's or the fleet default's); null means the scheduler's zone.
+     * {@code overlap} is what a due slot does while the agent is at
+     * {@code instances.max_concurrent}: {@code skip} it, {@code queue} until a job
+     * ends, or {@code replace} (cancel the schedule's running jobs and fire).
+     * {@code catchUp} is what slots missed while no scheduler ran do: {@code one}
+     * fires the latest once, {@code none} fires none.
      */
     public record ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
-            boolean enabled, boolean resumeSession, String timezone) {
+            boolean enabled, boolean resumeSession, String timezone, String overlap, String catchUp) {
+
+        public static final String SKIP = "skip";
+        public static final String QUEUE = "queue";
+        public static final String REPLACE = "replace";
 
         public ScheduleSpec {
             Required.field(type, "type");
+            overlap = overlap == null ? SKIP : overlap;
+            catchUp = catchUp == null ? "one" : catchUp;
+        }
+
+        /** The earlier shape, for callers that leave the policies at their defaults. */
+        public ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
+                boolean enabled, boolean resumeSession, String timezone) {
+            this(type, interval, intervalMillis, cron, prompt, enabled, resumeSession, timezone, null, null);
         }
     }
 

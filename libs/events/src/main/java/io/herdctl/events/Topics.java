@@ -23,6 +23,8 @@ public final class Topics {
     public static final String JOB_CONTROL = "herdctl.job-control.v1";
     /** Runner heartbeats (alive, draining, stopped; jobs held), keyed by runner id; compacted. */
     public static final String RUNNERS = "herdctl.runners.v1";
+    /** Per-schedule state (last slot fired, next slot, runtime switch), keyed by agent/schedule; compacted. */
+    public static final String SCHEDULES = "herdctl.schedules.v1";
     /** Audit detections for a SIEM, keyed by job id. */
     public static final String ALERTS = "herdctl.alerts.v1";
     /** Records a consumer could not process, with the reason in the record headers. */
@@ -42,6 +44,7 @@ public final class Topics {
             new TopicSpec(JOB_OUTPUT, 6, false, MAX_OUTPUT_RECORD_BYTES),
             new TopicSpec(JOB_CONTROL, 3, false),
             new TopicSpec(RUNNERS, 1, true),
+            new TopicSpec(SCHEDULES, 1, true),
             new TopicSpec(ALERTS, 3, false),
             new TopicSpec(DEAD_LETTERS, 1, false));
 

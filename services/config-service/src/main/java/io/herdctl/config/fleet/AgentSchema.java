@@ -41,6 +41,8 @@ final class AgentSchema {
             .field("enabled", Rule.bool())
             .field("resume_session", Rule.bool())
             .field("timezone", HerdctlBlocks.TIMEZONE)
+            .field("overlap", Rule.oneOf("skip", "queue", "replace"))
+            .field("catch_up", Rule.oneOf("none", "one"))
             .crossCheck((node, values, path, f) -> {
                 Object type = values.get("type");
                 if ("interval".equals(type) && !values.containsKey("interval")) {

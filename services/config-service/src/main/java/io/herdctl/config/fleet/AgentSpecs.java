@@ -54,7 +54,8 @@ final class AgentSpecs {
                 schedules.put(scheduleName, new AgentSpec.ScheduleSpec((String) s.get("type"), (String) s.get("interval"),
                         lng(s.get("interval_ms")), (String) s.get("cron"), (String) s.get("prompt"),
                         bool(s.get("enabled"), true), bool(s.get("resume_session"), false),
-                        str(s.get("timezone"), (String) a.get("timezone"))));
+                        str(s.get("timezone"), (String) a.get("timezone")), (String) s.get("overlap"),
+                        (String) s.get("catch_up")));
             }
         });
 

@@ -51,7 +51,7 @@ public class FleetListener {
     @Incoming(JOB_REQUESTS)
     public void onJobRequested(ConsumerRecord<String, String> record) {
         JobRequested event = EventJson.read(record.value(), JobRequested.class);
-        ledger.requested(event.agent(), event.jobId());
+        ledger.requested(event.agent(), event.jobId(), event.triggerType() == io.herdctl.events.TriggerType.SCHEDULE ? event.schedule() : null);
     }
 
     @Incoming(JOB_STATUS)
