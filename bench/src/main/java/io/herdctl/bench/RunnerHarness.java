@@ -36,7 +36,7 @@ import io.herdctl.events.JobRequested;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
 import io.herdctl.launcher.Containers;
-import io.herdctl.launcher.RunnerProcess;
+import io.herdctl.launcher.ServiceProcess;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 
 /**
@@ -63,7 +63,7 @@ final class RunnerHarness implements AutoCloseable {
     private final Path workspace;
     private final String stackId;
     private final String user = BareDocker.defaultUser();
-    private final List<RunnerProcess> runners = new ArrayList<>();
+    private final List<ServiceProcess> runners = new ArrayList<>();
     private final Thread hook = new Thread(this::close, "bench-cleanup");
     private EmbeddedKafkaBroker broker;
     private KafkaProducer<String, String> producer;
@@ -129,8 +129,8 @@ final class RunnerHarness implements AutoCloseable {
     }
 
     /** Starts a runner replica named {@code name} (its id is that plus a random suffix) and waits until it is ready. */
-    RunnerProcess runner(String name, int maxParallelJobs) {
-        RunnerProcess r = RunnerProcess.start(home, broker.bootstrapServers(), name, root.resolve("state"), Map.of(
+    ServiceProcess runner(String name, int maxParallelJobs) {
+        ServiceProcess r = ServiceProcess.startRunner(home, broker.bootstrapServers(), name, root.resolve("state"), Map.of(
                 "herdctl.runner.max-parallel-jobs", Integer.toString(maxParallelJobs),
                 "herdctl.runner.stack-label", stackId,
                 "herdctl.runner.default-user", user,
@@ -179,7 +179,7 @@ final class RunnerHarness implements AutoCloseable {
 
     /** Stops every runner started so far (SIGTERM; they have no jobs left by then). */
     void stopRunners() {
-        for (RunnerProcess r : runners) {
+        for (ServiceProcess r : runners) {
             r.stop(Duration.ofSeconds(30));
         }
         runners.clear();

@@ -25,6 +25,11 @@ public final class Topics {
     public static final String RUNNERS = "herdctl.runners.v1";
     /** Per-schedule state (last slot fired, next slot, runtime switch), keyed by agent/schedule; compacted. */
     public static final String SCHEDULES = "herdctl.schedules.v1";
+    /**
+     * Never written: the scheduler instances join one consumer group on it, and
+     * the one holding its single partition is the leader that fires schedules.
+     */
+    public static final String SCHEDULER_LEADER = "herdctl.scheduler-leader.v1";
     /** Audit detections for a SIEM, keyed by job id. */
     public static final String ALERTS = "herdctl.alerts.v1";
     /** Records a consumer could not process, with the reason in the record headers. */
@@ -45,6 +50,7 @@ public final class Topics {
             new TopicSpec(JOB_CONTROL, 3, false),
             new TopicSpec(RUNNERS, 1, true),
             new TopicSpec(SCHEDULES, 1, true),
+            new TopicSpec(SCHEDULER_LEADER, 1, false),
             new TopicSpec(ALERTS, 3, false),
             new TopicSpec(DEAD_LETTERS, 1, false));
 

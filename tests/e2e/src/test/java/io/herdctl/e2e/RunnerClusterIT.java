@@ -32,7 +32,7 @@ import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
 import io.herdctl.launcher.Containers;
-import io.herdctl.launcher.RunnerProcess;
+import io.herdctl.launcher.ServiceProcess;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.TopicClient;
 
@@ -54,7 +54,7 @@ class RunnerClusterIT {
     static EmbeddedKafkaBroker broker;
     static TopicClient topics;
     final String stack = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    final List<RunnerProcess> runners = new ArrayList<>();
+    final List<ServiceProcess> runners = new ArrayList<>();
 
     @BeforeAll
     static void broker() throws IOException {
@@ -78,7 +78,7 @@ class RunnerClusterIT {
         Containers.removeLabelled("io.herdctl.stack=" + stack);
     }
 
-    private RunnerProcess runner(String name, int capacity, Map<String, String> more) {
+    private ServiceProcess runner(String name, int capacity, Map<String, String> more) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "herdctl.runner.max-parallel-jobs", Integer.toString(capacity),
                 "herdctl.runner.stack-label", stack,
@@ -86,7 +86,7 @@ class RunnerClusterIT {
                 "herdctl.runner.lost-after", "3s",
                 "herdctl.runner.drain-timeout", "2s"));
         settings.putAll(more);
-        RunnerProcess r = RunnerProcess.start(home, broker.bootstrapServers(), name, root.resolve(stack), settings);
+        ServiceProcess r = ServiceProcess.startRunner(home, broker.bootstrapServers(), name, root.resolve(stack), settings);
         runners.add(r);
         return r.awaitReady(READY);
     }
@@ -192,7 +192,7 @@ class RunnerClusterIT {
 
     @Test
     void aRunnerKilledMidJobLeavesNoOpenJobAndNoContainer() {
-        RunnerProcess doomed = runner("doomed", 1, Map.of());
+        ServiceProcess doomed = runner("doomed", 1, Map.of());
         JobRequested running = request("crashy", "scenario:long:120");
         JobRequested waiting = request("crashy", "scenario:success");
         await().atMost(Duration.ofSeconds(60)).until(() -> statusesOf(List.of(running)).getOrDefault(running.jobId(), List.of())
@@ -220,7 +220,7 @@ class RunnerClusterIT {
 
     @Test
     void aStoppingRunnerLetsShortJobsFinishAndCancelsTheRest() {
-        RunnerProcess r = runner("draining", 2, Map.of("herdctl.runner.drain-timeout", "4s"));
+        ServiceProcess r = runner("draining", 2, Map.of("herdctl.runner.drain-timeout", "4s"));
         JobRequested quick = request("drain-quick", "scenario:success:1");
         JobRequested slow = request("drain-slow", "scenario:long:120");
         await().atMost(Duration.ofSeconds(60)).until(() -> statusesOf(List.of(quick, slow)).values().stream()
@@ -241,7 +241,7 @@ class RunnerClusterIT {
         Path socket = Files.createTempDirectory("herdctl-sock-").resolve("docker.sock");
         try (UnixSocketProxy engine = new UnixSocketProxy(socket, Path.of("/var/run/docker.sock"))) {
             engine.up();
-            RunnerProcess r = runner("flaky", 2, Map.of("herdctl.runner.docker-host", engine.dockerHost()));
+            ServiceProcess r = runner("flaky", 2, Map.of("herdctl.runner.docker-host", engine.dockerHost()));
             JobRequested before = request("engine", "scenario:success");
             assertEquals(JobStatus.COMPLETED, last(awaitAllTerminal(List.of(before), Duration.ofSeconds(60)), before));
 

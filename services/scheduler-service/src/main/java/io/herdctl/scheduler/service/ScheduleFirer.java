@@ -32,6 +32,7 @@ import io.herdctl.scheduler.domain.JobLedger;
 import io.herdctl.scheduler.domain.SchedulePlan;
 import io.herdctl.scheduler.messaging.JobControlPublisher;
 import io.herdctl.scheduler.messaging.JobRequestPublisher;
+import io.herdctl.scheduler.messaging.Leadership;
 import io.herdctl.scheduler.messaging.ScheduleStore;
 import io.quarkus.scheduler.Scheduled;
 
@@ -58,19 +59,21 @@ public class ScheduleFirer {
     private final JobRequestPublisher publisher;
     private final JobControlPublisher control;
     private final ScheduleStore store;
+    private final Leadership leadership;
     private final Clock clock;
     private final ZoneId zone;
     private final Map<String, SchedulePlan> plans = new HashMap<>();
     private final Map<String, String> waiting = new HashMap<>();
 
     public ScheduleFirer(AgentDirectory agents, JobLedger ledger, JobRequestPublisher publisher,
-            JobControlPublisher control, ScheduleStore store, Clock clock,
+            JobControlPublisher control, ScheduleStore store, Leadership leadership, Clock clock,
             @ConfigProperty(name = "herdctl.scheduler.timezone") Optional<String> timezone) {
         this.agents = agents;
         this.ledger = ledger;
         this.publisher = publisher;
         this.control = control;
         this.store = store;
+        this.leadership = leadership;
         this.clock = clock;
         this.zone = timezone.filter(z -> !z.isBlank()).map(ZoneId::of).orElseGet(ZoneId::systemDefault);
     }
@@ -84,7 +87,10 @@ public class ScheduleFirer {
     @Scheduled(every = "${herdctl.scheduler.tick:1s}", identity = "schedules",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void tick() {
-        if (!store.isLoaded()) {
+        if (!store.isLoaded() || !leadership.isLeader()) {
+            // A follower keeps no plans: when it takes over, it starts from the recorded slots.
+            plans.clear();
+            waiting.clear();
             return;
         }
         Instant now = clock.instant();

@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 
 /**
- * One runner-service replica as a process of its own, on a free port of
- * 127.0.0.1: what tests and benchmarks use to run several runners against one
- * broker, and to kill one the hard way.
+ * One service instance as a process of its own, on a free port of 127.0.0.1:
+ * what tests and benchmarks use to run several runners or schedulers against
+ * one broker, and to kill one the hard way.
  */
-public final class RunnerProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
@@ -29,7 +29,7 @@ public final class RunnerProcess implements AutoCloseable {
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private RunnerProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, Process process, Path log) {
         this.name = name;
         this.port = port;
         this.process = process;
@@ -37,24 +37,39 @@ public final class RunnerProcess implements AutoCloseable {
     }
 
     /**
+     * A runner-service replica named {@code name} (its id gets a random suffix per start).
+     *
      * @param home      the project checkout (where services/runner-service/target is)
      * @param stateDir  where its log and session directories go
      * @param settings  extra {@code herdctl.runner.*} (or any) properties, e.g. {@code herdctl.runner.max-parallel-jobs}
      */
-    public static RunnerProcess start(Path home, String bootstrapServers, String name, Path stateDir,
+    public static ServiceProcess startRunner(Path home, String bootstrapServers, String name, Path stateDir,
             Map<String, String> settings) {
-        Path jar = home.resolve("services/runner-service/target/quarkus-app/quarkus-run.jar");
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("herdctl.runner.id", name,
+                "herdctl.runner.state-dir", stateDir.toString()));
+        all.putAll(settings);
+        return start(home, "runner-service", bootstrapServers, name, stateDir, all);
+    }
+
+    /**
+     * Any service of the project.
+     *
+     * @param module   its module name, e.g. {@code scheduler-service}
+     * @param name     a name for its log file ({@code <stateDir>/<name>.log}) and messages
+     * @param settings system properties for it
+     */
+    public static ServiceProcess start(Path home, String module, String bootstrapServers, String name, Path stateDir,
+            Map<String, String> settings) {
+        Path jar = home.resolve("services/" + module + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("runner-service is not built (" + jar + " is missing)");
+            throw new IllegalStateException(module + " is not built (" + jar + " is missing)");
         }
         int port = EmbeddedKafkaBroker.freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + port,
-                "-Dherdctl.runner.id=" + name,
-                "-Dherdctl.runner.state-dir=" + stateDir));
+                "-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", jar.toString()));
         try {
@@ -62,9 +77,9 @@ public final class RunnerProcess implements AutoCloseable {
             Path log = stateDir.resolve(name + ".log");
             Process p = new ProcessBuilder(cmd).directory(stateDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            return new RunnerProcess(name, port, p, log);
+            return new ServiceProcess(name, port, p, log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start runner " + name, e);
+            throw new UncheckedIOException("cannot start " + name, e);
         }
     }
 
@@ -84,12 +99,12 @@ public final class RunnerProcess implements AutoCloseable {
         return process.toHandle();
     }
 
-    /** Waits until the runner reports ready (broker reachable, Docker engine up, caught up). */
-    public RunnerProcess awaitReady(Duration timeout) {
+    /** Waits until the service reports ready. */
+    public ServiceProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("runner " + name + " exited with code " + process.exitValue()
+                throw new IllegalStateException(name + " exited with code " + process.exitValue()
                         + "; its log ends with:\n" + EmbeddedStack.tail(log, 25));
             }
             if (health("/q/health/ready") == 200) {
@@ -97,10 +112,10 @@ public final class RunnerProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException("runner " + name + " was not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
     }
 
-    /** HTTP status of a health endpoint, or -1 when the runner does not answer. */
+    /** HTTP status of a health endpoint, or -1 when the service does not answer. */
     public int health(String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(3)).build(),
@@ -113,7 +128,20 @@ public final class RunnerProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: the runner gets no chance to clean up, as in a crash or an OOM kill. */
+    /** The body of a GET on the service, or null when it does not answer. */
+    public String get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** SIGKILL: the service gets no chance to clean up, as in a crash or an OOM kill. */
     public void kill() {
         process.destroyForcibly();
         try {
