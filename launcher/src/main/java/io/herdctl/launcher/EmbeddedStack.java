@@ -104,6 +104,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 "-Dquarkus.http.port=" + options.ports().get(s)));
         switch (s) {
             case CONFIG -> cmd.add("-Dherdctl.fleet.path=" + options.fleet());
+            case SCHEDULER -> fleetEnvFile().ifPresent(env -> cmd.add("-Dherdctl.scheduler.env-file=" + env));
             case RUNNER -> {
                 cmd.add("-Dherdctl.runner.stack-label=" + options.stackId());
                 cmd.add("-Dherdctl.runner.state-dir=" + options.stateDir());

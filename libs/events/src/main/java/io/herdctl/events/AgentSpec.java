@@ -63,10 +63,13 @@ public record AgentSpec(
      * {@code instances.max_concurrent}: {@code skip} it, {@code queue} until a job
      * ends, or {@code replace} (cancel the schedule's running jobs and fire).
      * {@code catchUp} is what slots missed while no scheduler ran do: {@code one}
-     * fires the latest once, {@code none} fires none.
+     * fires the latest once, {@code none} fires none. {@code secretEnv} names the
+     * environment variable holding a webhook schedule's HMAC secret (the fleet's
+     * {@code webhooks.secret_env}); the secret itself never travels.
      */
     public record ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
-            boolean enabled, boolean resumeSession, String timezone, String overlap, String catchUp) {
+            boolean enabled, boolean resumeSession, String timezone, String overlap, String catchUp,
+            String secretEnv) {
 
         public static final String SKIP = "skip";
         public static final String QUEUE = "queue";
@@ -81,7 +84,7 @@ public record AgentSpec(
         /** The earlier shape, for callers that leave the policies at their defaults. */
         public ScheduleSpec(String type, String interval, Long intervalMillis, String cron, String prompt,
                 boolean enabled, boolean resumeSession, String timezone) {
-            this(type, interval, intervalMillis, cron, prompt, enabled, resumeSession, timezone, null, null);
+            this(type, interval, intervalMillis, cron, prompt, enabled, resumeSession, timezone, null, null, null);
         }
     }
 

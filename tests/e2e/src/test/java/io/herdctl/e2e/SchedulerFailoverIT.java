@@ -42,7 +42,7 @@ class SchedulerFailoverIT {
             AgentSpec agent = new AgentSpec("ticker", "ticker", List.of(), null, "/f/ticker.yaml", "/f", "tick", null,
                     null, null, "acceptEdits",
                     Map.of("every2s", new AgentSpec.ScheduleSpec("interval", "2s", 2_000L, null, null, true, false, null,
-                            "queue", "one")),
+                            "queue", "one", null)),
                     new AgentSpec.DockerSpec(true, true, "2g", 2L << 30, null, null, null, null, null, null, 5, "rw",
                             "herdctl/test-agent:latest", "none", null, null, null, null, null),
                     1000, null, null, null, null, null, null, null);

@@ -53,9 +53,10 @@ final class AgentSchema {
                 } else if (values.get("interval") instanceof String interval) {
                     values.put("interval_ms", IntervalParser.parseMillis(interval));
                 }
-                if ("webhook".equals(type) || "chat".equals(type)) {
+                if ("chat".equals(type)) {
                     f.problems().warning(node.get("type").pos(), Paths.child(path, "type"), "\"" + type
-                            + "\" schedules are accepted but not fired by this version; interval and cron schedules fire");
+                            + "\" schedules are accepted but not fired by this version; interval, cron and webhook "
+                            + "schedules fire");
                 }
             });
 

@@ -21,7 +21,8 @@ final class AgentSpecs {
     private AgentSpecs() {
     }
 
-    static AgentSpec build(Map<String, Object> a, Path agentFile, List<String> fleetPath) {
+    /** @param webhookSecretEnv the fleet's {@code webhooks.secret_env}, given to webhook schedules; or null */
+    static AgentSpec build(Map<String, Object> a, Path agentFile, List<String> fleetPath, String webhookSecretEnv) {
         String name = (String) a.get("name");
         String qualifiedName = fleetPath.isEmpty() ? name : String.join(".", fleetPath) + "." + name;
         Map<String, Object> docker = map(a.get("docker"));
@@ -55,7 +56,7 @@ final class AgentSpecs {
                         lng(s.get("interval_ms")), (String) s.get("cron"), (String) s.get("prompt"),
                         bool(s.get("enabled"), true), bool(s.get("resume_session"), false),
                         str(s.get("timezone"), (String) a.get("timezone")), (String) s.get("overlap"),
-                        (String) s.get("catch_up")));
+                        (String) s.get("catch_up"), "webhook".equals(s.get("type")) ? webhookSecretEnv : null));
             }
         });
 

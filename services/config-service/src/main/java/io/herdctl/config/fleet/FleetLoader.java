@@ -69,6 +69,7 @@ public final class FleetLoader {
         final Revision revision = new Revision();
         final Set<Path> files = new LinkedHashSet<>();
         final Map<Path, Optional<FleetSchema.FleetFile>> parsed = new HashMap<>();
+        String webhookSecretEnv;
         final List<AgentSpec> agents = new ArrayList<>();
         final Map<String, String> definedIn = new HashMap<>();
         final List<Path> allowedRoots = new ArrayList<>();
@@ -115,6 +116,7 @@ public final class FleetLoader {
         }
         root.map(FleetSchema.FleetFile::workingRoot).ifPresent(r -> load.allowedRoots.add(realOrSelf(
                 load.configDir.resolve(r).normalize())));
+        root.ifPresent(r -> load.webhookSecretEnv = r.webhookSecretEnv());
         root.ifPresent(r -> walk(configFile, r, List.of(), Map.of(), Map.of(), new ArrayDeque<>(List.of(configFile)), load));
 
         List<Path> files = List.copyOf(load.files);
@@ -234,7 +236,7 @@ public final class FleetLoader {
         if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, where, load, requireDirectories)) {
             return;
         }
-        AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath);
+        AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath, load.webhookSecretEnv);
         String previous = load.definedIn.putIfAbsent(spec.qualifiedName(), label);
         if (previous != null) {
             load.problems.error(ref.pos(), Paths.index("agents", ref.index()), "Duplicate agent qualified name found: \""

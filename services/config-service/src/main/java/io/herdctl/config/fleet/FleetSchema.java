@@ -27,10 +27,10 @@ final class FleetSchema {
 
     /** The checked fleet file. {@code workingRoot} is {@code working_directory.root}, if set. */
     record FleetFile(String name, Map<String, Object> defaults, List<AgentRef> agents, List<FleetRef> fleets,
-            String workingRoot) {
+            String workingRoot, String webhookSecretEnv) {
 
         static FleetFile empty() {
-            return new FleetFile(null, Map.of(), List.of(), List.of(), null);
+            return new FleetFile(null, Map.of(), List.of(), List.of(), null, null);
         }
     }
 
@@ -80,8 +80,13 @@ final class FleetSchema {
         if (root.get("web") != null) {
             HerdctlBlocks.WEB.check(root.get("web"), "web", f);
         }
+        String webhookSecretEnv = null;
         if (root.get("webhooks") != null) {
             HerdctlBlocks.WEBHOOKS.check(root.get("webhooks"), "webhooks", f);
+            if (root.get("webhooks") instanceof YamlTree.MapNode hooks
+                    && hooks.get("secret_env") instanceof YamlTree.Scalar secret) {
+                webhookSecretEnv = secret.text();
+            }
         }
         YamlTree.Node chat = root.get("chat");
         if (chat != null) {
@@ -95,7 +100,7 @@ final class FleetSchema {
             f.problems().warning(docker.pos(), "docker", "the top-level docker block is not applied to agents "
                     + "(as in herdctl); put fleet-wide docker options under defaults.docker");
         }
-        return new FleetFile(name, defaults, agents, fleets, workingRoot);
+        return new FleetFile(name, defaults, agents, fleets, workingRoot, webhookSecretEnv);
     }
 
     private static String workingRoot(YamlTree.MapNode root, Fields f) {

@@ -33,7 +33,7 @@ public class TriggerResource {
     }
 
     /** {@code resume} is a JSON boolean or string, see {@link ResumeField}. */
-    public record TriggerRequest(String prompt, JsonNode resume) {
+    public record TriggerRequest(String prompt, String schedule, JsonNode resume) {
     }
 
     public record TriggerAccepted(String jobId, String agentName, String prompt, String triggerType, String status,
@@ -48,7 +48,12 @@ public class TriggerResource {
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, "INVALID_RESUME", e.getMessage(), Map.of("field", ResumeField.NAME));
         }
-        TriggerService.Outcome outcome = triggers.trigger(name, body == null ? null : body.prompt(), resume);
+        TriggerService.Outcome outcome = triggers.trigger(name, body == null ? null : body.schedule(),
+                body == null ? null : body.prompt(), resume, io.herdctl.events.TriggerType.MANUAL);
+        if (outcome instanceof TriggerService.UnknownSchedule u) {
+            return error(Response.Status.NOT_FOUND, "SCHEDULE_NOT_FOUND", "Schedule \"" + u.schedule() + "\" of agent \""
+                    + u.agent() + "\" not found", Map.of());
+        }
         if (outcome instanceof TriggerService.Accepted a) {
             return Response.accepted(new TriggerAccepted(a.request().jobId(), a.request().agent(), a.request().prompt(),
                     a.request().triggerType().wire(), "pending", a.request().time())).build();
@@ -62,7 +67,7 @@ public class TriggerResource {
         return error(Response.Status.NOT_FOUND, "AGENT_NOT_FOUND", "Agent \"" + u.name() + "\" not found", Map.of());
     }
 
-    private static Response error(Response.Status status, String code, String message, Map<String, Object> details) {
+    static Response error(Response.Status status, String code, String message, Map<String, Object> details) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", Map.of("code", code, "message", message, "details", details))).build();
     }

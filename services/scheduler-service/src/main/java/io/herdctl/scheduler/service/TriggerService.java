@@ -36,7 +36,10 @@ public class TriggerService {
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Accepted, UnknownAgent, AtCapacity {
+    public sealed interface Outcome permits Accepted, UnknownAgent, UnknownSchedule, AtCapacity {
+    }
+
+    public record UnknownSchedule(String agent, String schedule) implements Outcome {
     }
 
     public record Accepted(JobRequested request) implements Outcome {
@@ -49,9 +52,22 @@ public class TriggerService {
     }
 
     public Outcome trigger(String agentName, String prompt, String resume) throws Exception {
+        return trigger(agentName, null, prompt, resume, TriggerType.MANUAL);
+    }
+
+    /**
+     * @param scheduleName a schedule of the agent whose prompt (and resume setting, unless {@code resume}
+     *                     is given) the job takes; null for none
+     */
+    public Outcome trigger(String agentName, String scheduleName, String prompt, String resume, TriggerType type)
+            throws Exception {
         AgentSpec agent = agents.find(agentName).orElse(null);
         if (agent == null) {
             return new UnknownAgent(agentName);
+        }
+        AgentSpec.ScheduleSpec schedule = scheduleName == null ? null : agent.schedules().get(scheduleName);
+        if (scheduleName != null && schedule == null) {
+            return new UnknownSchedule(agent.qualifiedName(), scheduleName);
         }
         Instant now = clock.instant();
         String jobId = JobIds.random(now, zone);
@@ -59,8 +75,9 @@ public class TriggerService {
         if (active >= 0) {
             return new AtCapacity(agent.qualifiedName(), active, agent.maxConcurrent());
         }
-        JobRequested request = JobFactory.request(jobId, agent, null, TriggerType.MANUAL,
-                JobFactory.prompt(prompt, null, agent), null, resume, now);
+        String resumed = resume != null || schedule == null ? resume : JobFactory.resume(schedule);
+        JobRequested request = JobFactory.request(jobId, agent, scheduleName, type,
+                JobFactory.prompt(prompt, schedule, agent), null, resumed, now);
         publisher.publish(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new Accepted(request);
     }

@@ -47,7 +47,7 @@ class SchedulePoliciesTest {
     static AgentSpec agent(String name, int maxConcurrent, String overlap, String catchUp) {
         return new AgentSpec(name, name, List.of(), null, "/fleet/agents/" + name + ".yaml", "/fleet", "p", null, null,
                 null, "acceptEdits", Map.of("hourly", new AgentSpec.ScheduleSpec("interval", "1h", 3_600_000L, null, null,
-                        true, false, null, overlap, catchUp)),
+                        true, false, null, overlap, catchUp, null)),
                 new AgentSpec.DockerSpec(true, true, "2g", 2L << 30, null, null, null, null, null, null, 5, "rw",
                         "herdctl/test-agent:latest", "bridge", null, null, null, null, null),
                 maxConcurrent, null, null, null, null, null, null, null);
@@ -173,6 +173,48 @@ class SchedulePoliciesTest {
                     .body("error.code", equalTo("SCHEDULE_NOT_FOUND"));
             given().post("/api/schedules/switchy/hourly/enable").then().statusCode(200)
                     .body("enabledAtRuntime", equalTo(true));
+        }
+    }
+
+    static String sign(String secret, String body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aSignedWebhookTriggersItsScheduleWithTheBodyInThePrompt() throws Exception {
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/test-webhook.env"), "HOOK_SECRET=s3cret-value\n");
+        AgentSpec base = agent("hooked", 2, null, null);
+        AgentSpec hooked = new AgentSpec("hooked", "hooked", List.of(), null, "/f/hooked.yaml", "/f", "p", null, null,
+                null, "acceptEdits", Map.of("on-push", new AgentSpec.ScheduleSpec("webhook", null, null, null,
+                        "Review this push: {{webhook.body}}", true, false, null, null, null, "HOOK_SECRET")),
+                base.docker(), 2, null, null, null, null, null, null, null);
+        String body = "{\"ref\":\"refs/heads/main\"}";
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            publish(topics, hooked);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/schedules").then()
+                    .body("find { it.agent == 'hooked' }.type", equalTo("webhook")));
+
+            given().contentType("application/json").body(body).post("/api/webhooks/hooked/on-push").then()
+                    .statusCode(401).body("error.code", equalTo("INVALID_SIGNATURE"));
+            given().contentType("application/json").header("X-Herdctl-Signature", sign("wrong", body)).body(body)
+                    .post("/api/webhooks/hooked/on-push").then().statusCode(401);
+            given().contentType("application/json").header("X-Herdctl-Signature", sign("s3cret-value", body)).body(body)
+                    .post("/api/webhooks/hooked/nope").then().statusCode(404);
+            String jobId = given().contentType("application/json")
+                    .header("X-Herdctl-Signature", sign("s3cret-value", body)).body(body)
+                    .post("/api/webhooks/hooked/on-push").then().statusCode(202).extract().path("jobId");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> topics.readAll(Topics.JOB_REQUESTS).stream()
+                    .anyMatch(r -> r.value().contains(jobId)));
+            JobRequested job = topics.readAll(Topics.JOB_REQUESTS).stream()
+                    .map(r -> EventJson.read(r.value(), JobRequested.class)).filter(r -> r.jobId().equals(jobId))
+                    .findFirst().orElseThrow();
+            assertEquals(TriggerType.WEBHOOK, job.triggerType());
+            assertEquals("on-push", job.schedule());
+            assertEquals("Review this push: " + body, job.prompt());
         }
     }
 }
