@@ -25,6 +25,8 @@ public final class Herdctl {
         try {
             switch (command) {
                 case "up" -> up(rest);
+                case "trigger" -> System.exit(Client.fromEnvironment(System.out).trigger(rest));
+                case "schedules" -> System.exit(Client.fromEnvironment(System.out).schedules());
                 case "help", "-h", "--help" -> usage();
                 default -> {
                     System.err.println("unknown command '" + command + "'");
@@ -34,17 +36,30 @@ public final class Herdctl {
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("herdctl: " + e.getMessage());
-            System.exit(1);
+            System.exit(command.equals("up") ? 1 : Client.USAGE);
+        } catch (java.io.IOException e) {
+            System.err.println("herdctl: " + e.getMessage());
+            System.exit(Client.USAGE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.exit(Client.USAGE);
         }
     }
 
     private static void usage() {
         System.out.println("""
                 usage: herdctl up [--fleet PATH] [--state-dir DIR] [--port PORT]
+                       herdctl trigger <agent> [--prompt P] [--schedule S] [--wait [--timeout SECS]]
+                       herdctl schedules
 
                   --fleet PATH      fleet file or directory (default: examples/demo)
                   --state-dir DIR   where job logs, service logs and broker data go (default: <fleet dir>/.herdctl)
                   --port PORT       dashboard port on 127.0.0.1 (default: 3232)
+
+                trigger and schedules talk to a running system (HERDCTL_SCHEDULER_URL, default http://127.0.0.1:3241;
+                HERDCTL_DASHBOARD_URL, default http://127.0.0.1:3232). trigger --wait exits 0 when the job completed,
+                1 when it failed or was cancelled (or the agent is at capacity), 2 on a usage or connection error,
+                3 when --timeout passed first.
                 """);
     }
 

@@ -217,6 +217,42 @@ class EndToEndIT {
         }
     }
 
+    /** Runs {@code herdctl <args>} against this stack; returns its exit code and output. */
+    static String[] cli(String... args) throws Exception {
+        Path home = Path.of(System.getProperty("herdctl.home", "../..")).toAbsolutePath().normalize();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", home.resolve("launcher/target/herdctl-launcher.jar").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("HERDCTL_SCHEDULER_URL", stack.url(Service.SCHEDULER));
+        pb.environment().put("HERDCTL_DASHBOARD_URL", stack.url(Service.DASHBOARD));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "herdctl " + String.join(" ", args) + " did not end");
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    @Test
+    void theCliTriggersAJobAndItsExitCodeIsTheJobsOutcome() throws Exception {
+        String[] ok = cli("trigger", AGENT, "--prompt", "Say hi. scenario:success", "--wait");
+        System.out.print("[e2e] herdctl trigger --wait:\n" + ok[1]);
+        assertEquals("0", ok[0], ok[1]);
+        assertTrue(ok[1].contains("completed"), ok[1]);
+
+        String[] failed = cli("trigger", AGENT, "--prompt", "scenario:fail", "--wait");
+        assertEquals("1", failed[0], failed[1]);
+        assertTrue(failed[1].contains("failed (error): Claude CLI exited with code 3"), failed[1]);
+
+        String[] unknown = cli("trigger", "nobody");
+        assertEquals("2", unknown[0], unknown[1]);
+        assertTrue(unknown[1].contains("Agent \"nobody\" not found"), unknown[1]);
+
+        String[] schedules = cli("schedules");
+        assertEquals("0", schedules[0], schedules[1]);
+        assertTrue(schedules[1].contains(AGENT) && schedules[1].contains("tick") && schedules[1].contains("20s"),
+                schedules[1]);
+    }
+
     @Test
     void everyListenerOfTheStackIsOnLoopback() throws IOException {
         List<Long> pids = new ArrayList<>(processes.stream().map(ProcessHandle::pid).toList());
