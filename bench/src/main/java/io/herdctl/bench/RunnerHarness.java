@@ -47,7 +47,10 @@ import io.herdctl.testsupport.EmbeddedKafkaBroker;
  * container either side starts carries {@code io.herdctl.stack=<id>}; closing
  * (also on failure, and on Ctrl-C through a shutdown hook) stops the runners,
  * removes whatever container still has that label, stops the broker and
- * deletes the temp directory.
+ * deletes the temp directory. Benchmarks of other services use the same
+ * lifecycle: {@link #service} starts any service as a process of its own
+ * (stopped on close, its log printed on failure) and {@link #sendAll} publishes
+ * records on any topic.
  */
 final class RunnerHarness implements AutoCloseable {
 
@@ -64,6 +67,7 @@ final class RunnerHarness implements AutoCloseable {
     private final String stackId;
     private final String user = BareDocker.defaultUser();
     private final List<ServiceProcess> runners = new ArrayList<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private final Thread hook = new Thread(this::close, "bench-cleanup");
     private EmbeddedKafkaBroker broker;
     private KafkaProducer<String, String> producer;
@@ -87,7 +91,7 @@ final class RunnerHarness implements AutoCloseable {
 
     /**
      * Starts a harness, runs the benchmark and cleans up whatever happens; when it
-     * fails, the end of every runner's log is printed first (the logs are in the temp
+     * fails, the end of every service's log is printed first (the logs are in the temp
      * directory that cleaning up deletes).
      */
     static void run(String name, Body body) throws Exception {
@@ -96,7 +100,7 @@ final class RunnerHarness implements AutoCloseable {
                 body.run(h);
             } catch (Exception | Error e) {
                 System.err.println("the benchmark failed: " + e);
-                System.err.println(h.runnerLogs());
+                System.err.println(h.serviceLogs());
                 throw e;
             }
         }
@@ -120,6 +124,10 @@ final class RunnerHarness implements AutoCloseable {
         }
     }
 
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
     String label() {
         return "io.herdctl.stack=" + stackId;
     }
@@ -137,6 +145,17 @@ final class RunnerHarness implements AutoCloseable {
                 "herdctl.runner.tmpfs-size", "512m"));
         runners.add(r);
         return r.awaitReady(READY);
+    }
+
+    /**
+     * Starts a service of the project ({@code module}, e.g. {@code scheduler-service})
+     * logging to {@code <state>/<name>.log}, and waits until it is ready.
+     */
+    ServiceProcess service(String module, String name, Map<String, String> settings) {
+        ServiceProcess s = ServiceProcess.start(home, module, broker.bootstrapServers(), name, root.resolve("state"),
+                settings);
+        services.add(s);
+        return s.awaitReady(READY);
     }
 
     /**
@@ -185,8 +204,8 @@ final class RunnerHarness implements AutoCloseable {
         runners.clear();
     }
 
-    /** Last lines of each runner's log, for a failure message. */
-    String runnerLogs() {
+    /** Last lines of each service's log, for a failure message. */
+    String serviceLogs() {
         StringBuilder s = new StringBuilder();
         try (Stream<Path> logs = Files.list(root.resolve("state"))) {
             for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
@@ -195,15 +214,20 @@ final class RunnerHarness implements AutoCloseable {
                 lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> s.append(l).append('\n'));
             }
         } catch (IOException e) {
-            s.append("(no runner logs: ").append(e.getMessage()).append(")");
+            s.append("(no service logs: ").append(e.getMessage()).append(")");
         }
         return s.toString();
     }
 
     /** A container agent as config-service would resolve it: the benchmark's image, limits and workspace. */
     AgentSpec agent(String name) {
+        return agent(name, Map.of());
+    }
+
+    /** {@link #agent(String)} with schedules (at most one job at a time). */
+    AgentSpec agent(String name, Map<String, AgentSpec.ScheduleSpec> schedules) {
         return new AgentSpec(name, name, List.of(), null, "/bench/" + name + ".yaml", workspace.toString(), null, null,
-                null, null, "acceptEdits", Map.of(),
+                null, null, "acceptEdits", schedules,
                 new AgentSpec.DockerSpec(true, true, MEMORY, 256L << 20, null, null, null, PIDS_LIMIT, null, Map.of(), 5,
                         "rw", IMAGE, "none", null, null, null, null, null),
                 1, null, null, null, null, null, null, null);
@@ -234,14 +258,29 @@ final class RunnerHarness implements AutoCloseable {
             acks.add(producer.send(new ProducerRecord<>(Topics.JOB_REQUESTS, agent, value)));
             sent.add(new Published(job.jobId(), agent, job.prompt(), t));
         }
+        awaitAcks(acks, "a job request");
+        return sent;
+    }
+
+    /**
+     * Publishes the records on {@code topic} ({@code key → value}, in the map's order)
+     * without waiting between them, then waits for every acknowledgement.
+     */
+    void sendAll(String topic, Map<String, String> valuesByKey) throws InterruptedException, ExecutionException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        valuesByKey.forEach((key, value) -> acks.add(producer.send(new ProducerRecord<>(topic, key, value))));
+        awaitAcks(acks, "a record on " + topic);
+    }
+
+    private static void awaitAcks(List<Future<RecordMetadata>> acks, String what)
+            throws InterruptedException, ExecutionException {
         for (Future<RecordMetadata> ack : acks) {
             try {
                 ack.get(30, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("the broker did not acknowledge a job request within 30 s", e);
+                throw new IllegalStateException("the broker did not acknowledge " + what + " within 30 s", e);
             }
         }
-        return sent;
     }
 
     /** Follows job status and output from now on. */
@@ -278,6 +317,8 @@ final class RunnerHarness implements AutoCloseable {
             // Already shutting down: this is the hook.
         }
         try {
+            services.forEach(ServiceProcess::close);
+            services.clear();
             stopRunners();
         } finally {
             try {
