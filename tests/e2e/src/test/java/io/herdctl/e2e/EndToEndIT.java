@@ -167,6 +167,13 @@ class EndToEndIT {
         for (JsonNode line : lines) {
             Instant.parse(line.get("timestamp").asText());
         }
+        Path meta = stack.options().jobsDir().resolve(jobId + ".yaml");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(meta)
+                && Files.readString(meta).contains("status: completed"));
+        String yaml = Files.readString(meta);
+        System.out.print("[e2e] " + meta.getFileName() + ":\n" + yaml);
+        assertTrue(yaml.contains("id: " + jobId) && yaml.contains("agent: watcher") && yaml.contains("trigger_type: schedule")
+                && yaml.contains("exit_reason: success") && yaml.contains("output_file: " + log), yaml);
 
         try (TopicClient topics = new TopicClient(stack.bootstrapServers())) {
             List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(20),
