@@ -1,56 +1,265 @@
 package io.herdctl.audit.domain;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventIds;
+import io.herdctl.events.EventJson;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.Severity;
 
 /**
  * The checks the seed asks operators to run by hand with grep, run on every
- * line as it arrives. An alert's id derives from job, line and rule, so a line
- * seen twice raises the same alert, which a SIEM can drop.
+ * line as it arrives, from a rules file (the shipped {@code detection-rules.yaml}
+ * unless replaced, plus any extra rules). An alert's id derives from job, line
+ * and rule, so a line seen twice raises the same alert, which a SIEM can drop.
+ * A rule with a threshold alerts on the line that completes the count within
+ * its window, per job.
  */
 public final class DetectionRules {
 
-    /** One rule: a pattern on the line and what to call a match. */
-    public record Rule(String id, String title, Severity severity, Pattern pattern) {
+    /** Where a rule looks: the whole line, the entry's text, or a tool call's input. */
+    public enum Subject {
+        RAW, TEXT, TOOL_INPUT
     }
 
-    public static final List<Rule> DEFAULTS = List.of(
-            new Rule("permission-denied", "Permission denied (EACCES/EPERM): the agent hit an isolation boundary",
-                    Severity.MEDIUM, Pattern.compile("\\bEACCES\\b|\\bEPERM\\b|permission denied", Pattern.CASE_INSENSITIVE)));
+    /** At least {@code count} matching lines within {@code window}, per job. */
+    public record Threshold(int count, Duration window) {
+    }
 
+    /** One rule: what to look at, the pattern, and what to call a match. */
+    public record Rule(String id, String title, Severity severity, Pattern pattern, Subject on, Set<String> types,
+            String tool, Pattern unless, Threshold threshold) {
+
+        /** A rule on the whole line, every type, no threshold. */
+        public static Rule simple(String id, String title, Severity severity, Pattern pattern) {
+            return new Rule(id, title, severity, pattern, Subject.RAW, Set.of(), null, null, null);
+        }
+    }
+
+    /** A rules file that cannot be used, with the place and the reason. */
+    public static final class RulesException extends IllegalArgumentException {
+        RulesException(String message) {
+            super(message);
+        }
+    }
+
+    public static final String SHIPPED = "detection-rules.yaml";
     static final int EXCERPT_CHARS = 300;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9-]*$");
 
     private final List<Rule> rules;
+    private final Map<String, Deque<Instant>> recent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Deque<Instant>> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     public DetectionRules(List<Rule> rules) {
+        Set<String> ids = new HashSet<>();
+        for (Rule r : rules) {
+            if (!ids.add(r.id())) {
+                throw new RulesException("rule id \"" + r.id() + "\" is used twice");
+            }
+        }
         this.rules = List.copyOf(rules);
     }
 
-    public List<AuditAlertRaised> evaluate(JobOutputEmitted line) {
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** The rules shipped with the service. */
+    public static List<Rule> shipped() {
+        try (InputStream in = DetectionRules.class.getClassLoader().getResourceAsStream(SHIPPED)) {
+            if (in == null) {
+                throw new IllegalStateException(SHIPPED + " is missing from the service");
+            }
+            return parse(in, SHIPPED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a rules file; every problem names the file, the rule and the field. */
+    public static List<Rule> parse(InputStream in, String source) throws IOException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(in);
+        } catch (IOException e) {
+            throw new RulesException(source + ": not valid YAML: " + e.getMessage());
+        }
+        if (root == null || !root.path("rules").isArray()) {
+            throw new RulesException(source + ": expected a top-level \"rules:\" list");
+        }
+        List<Rule> out = new ArrayList<>();
+        int i = 0;
+        for (JsonNode r : root.path("rules")) {
+            String where = source + ": rules[" + i++ + "]";
+            String id = text(r, "id", where, true);
+            if (!ID.matcher(id).matches()) {
+                throw new RulesException(where + ".id: \"" + id + "\" must be lower-case letters, digits and -");
+            }
+            where = where + " (" + id + ")";
+            String title = text(r, "title", where, true);
+            Severity severity;
+            try {
+                severity = Severity.fromWire(text(r, "severity", where, true).toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new RulesException(where + ".severity: use info, low, medium, high or critical");
+            }
+            JsonNode match = r.path("match");
+            if (!match.isObject()) {
+                throw new RulesException(where + ".match: required, with at least a regex");
+            }
+            int flags = match.path("case_sensitive").asBoolean(false) ? 0 : Pattern.CASE_INSENSITIVE;
+            Pattern pattern = regex(text(match, "regex", where + ".match", true), flags, where + ".match.regex");
+            String unlessText = text(match, "unless", where + ".match", false);
+            Pattern unless = unlessText == null ? null : regex(unlessText, Pattern.CASE_INSENSITIVE, where + ".match.unless");
+            Subject on;
+            String onText = text(match, "on", where + ".match", false);
+            try {
+                on = onText == null ? Subject.RAW : Subject.valueOf(onText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new RulesException(where + ".match.on: \"" + onText + "\" is not raw, text or tool_input");
+            }
+            Set<String> types = new HashSet<>();
+            match.path("types").forEach(t -> types.add(t.asText()));
+            Threshold threshold = null;
+            if (r.has("threshold")) {
+                JsonNode t = r.path("threshold");
+                int count = t.path("count").asInt(0);
+                Duration window = duration(t.path("window").asText(""), where + ".threshold.window");
+                if (count < 2) {
+                    throw new RulesException(where + ".threshold.count: at least 2");
+                }
+                threshold = new Threshold(count, window);
+            }
+            out.add(new Rule(id, title, severity, pattern, on, Set.copyOf(types), text(match, "tool", where + ".match",
+                    false), unless, threshold));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode node, String field, String where, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new RulesException(where + "." + field + ": required");
+            }
+            return null;
+        }
+        if (!v.isValueNode()) {
+            throw new RulesException(where + "." + field + ": expected a string");
+        }
+        return v.asText();
+    }
+
+    private static Pattern regex(String text, int flags, String where) {
+        try {
+            return Pattern.compile(text, flags);
+        } catch (PatternSyntaxException e) {
+            throw new RulesException(where + ": not a valid regular expression: " + e.getDescription() + " near index "
+                    + e.getIndex());
+        }
+    }
+
+    private static Duration duration(String text, String where) {
+        Matcher m = Pattern.compile("^(\\d+)(s|m|h)$").matcher(text);
+        if (!m.matches()) {
+            throw new RulesException(where + ": \"" + text + "\" is not a duration such as 60s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    public synchronized List<AuditAlertRaised> evaluate(JobOutputEmitted line) {
         List<AuditAlertRaised> alerts = new ArrayList<>();
         for (Rule rule : rules) {
-            Matcher m = rule.pattern().matcher(line.raw());
-            if (m.find()) {
-                alerts.add(new AuditAlertRaised(EventIds.derived(line.jobId(), Long.toString(line.seq()), rule.id()),
-                        java.time.Instant.now(), AuditAlertRaised.SCHEMA_VERSION, line.jobId(), line.agent(), line.seq(),
-                        rule.id(), rule.title(), rule.severity(), excerpt(line.raw(), m.start(), m.end()), line.time()));
+            if (!rule.types().isEmpty() && !rule.types().contains(line.type())) {
+                continue;
             }
+            if (rule.tool() != null && !rule.tool().equals(line.entry().get("tool_name"))) {
+                continue;
+            }
+            String subject = subject(rule.on(), line);
+            if (subject == null) {
+                continue;
+            }
+            Matcher m = rule.pattern().matcher(subject);
+            if (!m.find() || rule.unless() != null && rule.unless().matcher(subject).find()) {
+                continue;
+            }
+            if (rule.threshold() != null && !thresholdReached(rule, line)) {
+                continue;
+            }
+            alerts.add(new AuditAlertRaised(EventIds.derived(line.jobId(), Long.toString(line.seq()), rule.id()),
+                    Instant.now(), AuditAlertRaised.SCHEMA_VERSION, line.jobId(), line.agent(), line.seq(), rule.id(),
+                    rule.title(), rule.severity(), excerpt(subject, m.start(), m.end()), line.time()));
         }
         return alerts;
+    }
+
+    private static String subject(Subject on, JobOutputEmitted line) {
+        return switch (on) {
+            case RAW -> line.raw();
+            case TEXT -> {
+                Object text = line.entry().getOrDefault("content",
+                        line.entry().getOrDefault("message", line.entry().getOrDefault("result", line.entry().get("error"))));
+                yield text == null ? null : String.valueOf(text);
+            }
+            case TOOL_INPUT -> {
+                Object input = line.entry().get("input");
+                yield input == null ? null : input instanceof String s ? s : EventJson.write(input);
+            }
+        };
+    }
+
+    private boolean thresholdReached(Rule rule, JobOutputEmitted line) {
+        Deque<Instant> times = recent.computeIfAbsent(line.jobId() + "\u001f" + rule.id(), k -> new ArrayDeque<>());
+        times.addLast(line.time());
+        Instant since = line.time().minus(rule.threshold().window());
+        while (!times.isEmpty() && times.peekFirst().isBefore(since)) {
+            times.pollFirst();
+        }
+        if (times.size() >= rule.threshold().count()) {
+            times.clear();
+            return true;
+        }
+        return false;
     }
 
     /** Lines of a job never reached the log: its record is incomplete, which a security team must know. */
     public static AuditAlertRaised gap(JobOutputEmitted line, long firstMissing) {
         long missing = line.seq() - firstMissing;
         return new AuditAlertRaised(EventIds.derived(line.jobId(), Long.toString(line.seq()), "output-gap"),
-                java.time.Instant.now(), AuditAlertRaised.SCHEMA_VERSION, line.jobId(), line.agent(), line.seq(),
+                Instant.now(), AuditAlertRaised.SCHEMA_VERSION, line.jobId(), line.agent(), line.seq(),
                 "output-gap", "Job output lines are missing from the audit log", Severity.HIGH,
                 missing + " line(s) before sequence number " + line.seq() + " (from " + firstMissing + ") were never received",
                 line.time());

@@ -38,13 +38,15 @@ public class JobOutputListener {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final JobLogWriter writer;
-    private final DetectionRules rules = new DetectionRules(DetectionRules.DEFAULTS);
+    private final DetectionRules rules;
     private final Emitter<Record<String, AuditAlertRaised>> alerts;
 
     public JobOutputListener(AuditSettings settings,
             @Channel(ALERTS_CHANNEL) Emitter<Record<String, AuditAlertRaised>> alerts) {
         this.writer = new JobLogWriter(settings.stateDir().resolve("jobs"));
         this.alerts = alerts;
+        this.rules = new DetectionRules(loadRules(settings));
+        LOG.infof("%d detection rules loaded", rules.rules().size());
     }
 
     @Incoming(OUTPUT_CHANNEL)
@@ -63,6 +65,22 @@ public class JobOutputListener {
         }
         publish(raised);
         writer.append(line);
+    }
+
+    /** The shipped rules (or the replacement file) plus the extra file; a bad file stops the service with the reason. */
+    static List<DetectionRules.Rule> loadRules(AuditSettings settings) {
+        List<DetectionRules.Rule> all = new ArrayList<>(settings.rulesFile().map(JobOutputListener::read)
+                .orElseGet(DetectionRules::shipped));
+        settings.extraRulesFile().ifPresent(extra -> all.addAll(read(extra)));
+        return all;
+    }
+
+    private static List<DetectionRules.Rule> read(java.nio.file.Path file) {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            return DetectionRules.parse(in, file.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the rules file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void publish(List<AuditAlertRaised> raised) {
