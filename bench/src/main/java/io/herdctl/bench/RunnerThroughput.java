@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.herdctl.events.JobStatus;
+import io.herdctl.launcher.Spans;
 
 /**
  * Jobs per second through the runner, against the same containers started as
@@ -119,7 +120,7 @@ public final class RunnerThroughput {
                     t.statuses.get(JobStatus.RUNNING).time().toEpochMilli(), t.terminal.time().toEpochMilli()});
             }
             Map<String, Integer> peak = new TreeMap<>();
-            spans.forEach((runner, s) -> peak.put(runner, peakOverlap(s)));
+            spans.forEach((runner, s) -> peak.put(runner, Spans.peakOverlap(s)));
             return new Batch(jobs, Stats.millisSince(sent.get(0).sentNanos(), last), perReplica, peak);
         }
     }
@@ -131,23 +132,6 @@ public final class RunnerThroughput {
                         + " jobs finished");
         traces.forEach(JobTail.Trace::requireCompleted);
         return traces;
-    }
-
-    /** The most intervals [start, end] that overlap at one moment. */
-    private static int peakOverlap(List<long[]> spans) {
-        List<long[]> edges = new ArrayList<>();
-        spans.forEach(s -> {
-            edges.add(new long[] {s[0], 1});
-            edges.add(new long[] {s[1], -1});
-        });
-        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        int now = 0;
-        int peak = 0;
-        for (long[] e : edges) {
-            now += (int) e[1];
-            peak = Math.max(peak, now);
-        }
-        return peak;
     }
 
     private static Batch bare(Map<String, BareDocker> bare, List<String> agents, int jobs, int parallel)

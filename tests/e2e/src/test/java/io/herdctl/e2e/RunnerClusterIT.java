@@ -31,6 +31,7 @@ import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
+import io.herdctl.launcher.Spans;
 import io.herdctl.launcher.Containers;
 import io.herdctl.launcher.ServiceProcess;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
@@ -149,7 +150,7 @@ class RunnerClusterIT {
             List<JobStatusChanged> s = all.get(j.jobId());
             return new long[] {s.get(0).time().toEpochMilli(), s.get(s.size() - 1).time().toEpochMilli()};
         }).toList();
-        assertEquals(1, peakOverlap(soloSpans), "instances.max_concurrent: 1 held, from claim to end");
+        assertEquals(1, Spans.peakOverlap(soloSpans), "instances.max_concurrent: 1 held, from claim to end");
 
         Map<String, Integer> perRunner = new HashMap<>();
         List<long[]> intervals = new ArrayList<>();
@@ -167,27 +168,11 @@ class RunnerClusterIT {
         System.out.printf("[runners] jobs per replica: %s%n", perRunner);
         assertEquals(2, perRunner.size(), "both replicas ran jobs: " + perRunner);
         byRunner.forEach((runner, spans) -> {
-            int peak = peakOverlap(spans);
+            int peak = Spans.peakOverlap(spans);
             System.out.printf("[runners] %s: %d jobs, at most %d at once%n", runner, spans.size(), peak);
             assertTrue(peak <= 2, runner + " ran " + peak + " jobs at once, over its capacity of 2");
         });
         assertTrue(Containers.withLabel("io.herdctl.stack=" + stack).isEmpty(), "no container left");
-    }
-
-    static int peakOverlap(List<long[]> spans) {
-        List<long[]> edges = new ArrayList<>();
-        spans.forEach(s -> {
-            edges.add(new long[] {s[0], 1});
-            edges.add(new long[] {s[1], -1});
-        });
-        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        int now = 0;
-        int peak = 0;
-        for (long[] e : edges) {
-            now += (int) e[1];
-            peak = Math.max(peak, now);
-        }
-        return peak;
     }
 
     @Test

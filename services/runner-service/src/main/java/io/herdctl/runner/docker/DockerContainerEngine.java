@@ -130,30 +130,44 @@ public final class DockerContainerEngine implements ContainerEngine {
 
     @Override
     public int follow(String containerId, OutputSink sink) throws InterruptedException {
-        LineSplitter stdout = new LineSplitter((line, continues) -> sink.line(OutputStream.STDOUT, line, continues));
-        LineSplitter stderr = new LineSplitter((line, continues) -> sink.line(OutputStream.STDERR, line, continues));
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).accept(frame.getPayload());
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                failure.set(throwable);
-                super.onError(throwable);
-            }
-        };
+        Frames frames = new Frames(sink);
         docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
-                .exec(callback).awaitCompletion();
-        stdout.finish();
-        stderr.finish();
-        if (failure.get() != null) {
-            throw new IllegalStateException("reading the container's output failed: " + failure.get().getMessage(),
-                    failure.get());
+                .exec(frames).awaitCompletion();
+        Throwable failure = frames.finish();
+        if (failure != null) {
+            throw new IllegalStateException("reading the container's output failed: " + failure.getMessage(), failure);
         }
         return docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode();
+    }
+
+    /** Splits a stream of Docker frames into lines per stream, and keeps the first failure. */
+    private static final class Frames extends ResultCallback.Adapter<Frame> {
+        private final LineSplitter stdout;
+        private final LineSplitter stderr;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Frames(OutputSink sink) {
+            stdout = new LineSplitter((line, continues) -> sink.line(OutputStream.STDOUT, line, continues));
+            stderr = new LineSplitter((line, continues) -> sink.line(OutputStream.STDERR, line, continues));
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).accept(frame.getPayload());
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            failure.compareAndSet(null, throwable);
+            super.onError(throwable);
+        }
+
+        /** Hands on what is left of both streams; returns the failure, if any. */
+        Throwable finish() {
+            stdout.finish();
+            stderr.finish();
+            return failure.get();
+        }
     }
 
     @Override
@@ -162,25 +176,11 @@ public final class DockerContainerEngine implements ContainerEngine {
         String execId = docker.execCreateCmd(containerId).withCmd(argv.toArray(String[]::new)).withEnv(env)
                 .withUser(user).withWorkingDir(workingDir).withAttachStdout(true).withAttachStderr(true)
                 .withAttachStdin(false).withTty(false).exec().getId();
-        LineSplitter stdout = new LineSplitter((line, continues) -> sink.line(OutputStream.STDOUT, line, continues));
-        LineSplitter stderr = new LineSplitter((line, continues) -> sink.line(OutputStream.STDERR, line, continues));
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        docker.execStartCmd(execId).withDetach(false).withTty(false).exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-                (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).accept(frame.getPayload());
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                failure.set(throwable);
-                super.onError(throwable);
-            }
-        }).awaitCompletion();
-        stdout.finish();
-        stderr.finish();
-        if (failure.get() != null && isRunning(containerId)) {
-            throw new IllegalStateException("reading the job's output failed: " + failure.get().getMessage(), failure.get());
+        Frames frames = new Frames(sink);
+        docker.execStartCmd(execId).withDetach(false).withTty(false).exec(frames).awaitCompletion();
+        Throwable failure = frames.finish();
+        if (failure != null && isRunning(containerId)) {
+            throw new IllegalStateException("reading the job's output failed: " + failure.getMessage(), failure);
         }
         Long code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
         return code == null ? 137 : code.intValue();
