@@ -56,9 +56,7 @@ public final class ClusterState {
             if (size() <= MAX_JOBS) {
                 return false;
             }
-            if (!eldest.getValue().terminal()) {
-                openByAgent.computeIfPresent(eldest.getValue().agent(), (a, n) -> n <= 1 ? null : n - 1);
-            }
+            open.remove(eldest.getKey());
             return true;
         }
     });
@@ -69,7 +67,8 @@ public final class ClusterState {
         }
     });
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Integer> openByAgent = new ConcurrentHashMap<>();
+    /** The jobs of {@link #jobs} that are not over: few, and read on every intake and sweep. */
+    private final Map<String, JobState> open = new HashMap<>();
     private volatile Consumer<String> endListener = agent -> {
     };
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
@@ -88,7 +87,9 @@ public final class ClusterState {
 
     /** Jobs of the agent that some runner has claimed and not yet ended, across all runners. */
     public int openJobs(String agent) {
-        return openByAgent.getOrDefault(agent, 0);
+        synchronized (jobs) {
+            return (int) open.values().stream().filter(j -> j.agent().equals(agent)).count();
+        }
     }
 
     public void apply(JobStatusChanged s) {
@@ -96,12 +97,7 @@ public final class ClusterState {
         boolean ended = false;
         synchronized (jobs) {
             JobState prev = jobs.get(s.jobId());
-            if (prev == null && !s.status().isTerminal()) {
-                openByAgent.merge(s.agent(), 1, Integer::sum);
-            } else if (prev != null && !prev.terminal() && s.status().isTerminal()) {
-                openByAgent.computeIfPresent(prev.agent(), (a, n) -> n <= 1 ? null : n - 1);
-                ended = true;
-            }
+            ended = prev != null && !prev.terminal() && s.status().isTerminal();
             if (prev == null) {
                 next = new JobState(s.jobId(), s.agent(), s.runnerId(), s.eventId(), s.status(), s.runnerId(),
                         s.containerId(), s.time());
@@ -113,6 +109,11 @@ public final class ClusterState {
                         s.containerId() != null ? s.containerId() : prev.containerId(), s.time());
             }
             jobs.put(s.jobId(), next);
+            if (next.terminal()) {
+                open.remove(s.jobId());
+            } else {
+                open.put(s.jobId(), next);
+            }
         }
         if (s.status().isTerminal() && s.sessionId() != null) {
             Instant used = s.finishedAt() != null ? s.finishedAt() : s.time();
@@ -167,14 +168,14 @@ public final class ClusterState {
 
     /** Jobs that are not over, by the runner that holds them. */
     public Map<String, List<JobState>> openJobsByRunner() {
-        Map<String, List<JobState>> open = new HashMap<>();
+        Map<String, List<JobState>> byRunner = new HashMap<>();
         synchronized (jobs) {
-            for (JobState j : jobs.values()) {
-                if (!j.terminal() && j.runner() != null) {
-                    open.computeIfAbsent(j.runner(), r -> new ArrayList<>()).add(j);
+            for (JobState j : open.values()) {
+                if (j.runner() != null) {
+                    byRunner.computeIfAbsent(j.runner(), r -> new ArrayList<>()).add(j);
                 }
             }
         }
-        return open;
+        return byRunner;
     }
 }

@@ -20,9 +20,9 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
+import io.herdctl.events.ConsumerSettings;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobStatusChanged;
@@ -173,14 +173,8 @@ public class ClusterView {
     }
 
     private Properties properties() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = ConsumerSettings.of(kafka, "runner-cluster-view", null);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "runner-cluster-view");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         return p;

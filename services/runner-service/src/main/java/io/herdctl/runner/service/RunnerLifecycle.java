@@ -86,15 +86,12 @@ public class RunnerLifecycle {
         cluster.close();
     }
 
-    public boolean engineUp() {
-        return engineUp;
-    }
-
     private void tick() {
         try {
+            List<ContainerEngine.Owned> owned = ownedContainers();
             heartbeat(runner.isDraining() ? RunnerHeartbeat.DRAINING : RunnerHeartbeat.UP);
             if (cluster.isCaughtUp()) {
-                sweep();
+                sweep(owned);
             }
         } catch (RuntimeException e) {
             LOG.warnf("runner heartbeat or sweep failed: %s", e.getMessage());
@@ -111,7 +108,25 @@ public class RunnerLifecycle {
         }
     }
 
-    void sweep() {
+    /**
+     * The containers of this stack on the engine, listed once per tick: the
+     * answer also says whether the engine is up (null when it is not).
+     */
+    private List<ContainerEngine.Owned> ownedContainers() {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+        settings.stackLabel().ifPresent(stack -> labels.put(Labels.STACK, stack));
+        try {
+            List<ContainerEngine.Owned> owned = engine.list(labels);
+            engineUp = true;
+            return owned;
+        } catch (RuntimeException e) {
+            engineUp = false;
+            return null;
+        }
+    }
+
+    void sweep(List<ContainerEngine.Owned> owned) {
         Instant now = clock.instant();
         Instant lostBefore = now.minus(settings.lostAfter());
         ClusterState state = cluster.state();
@@ -139,7 +154,9 @@ public class RunnerLifecycle {
                 }
             }
         });
-        reapOrphans(peers, self, held, lostBefore);
+        if (owned != null) {
+            reapOrphans(owned, peers, self, held, lostBefore);
+        }
     }
 
     /** Why a job that is not over can no longer end by itself, or null while it still can. */
@@ -170,18 +187,8 @@ public class RunnerLifecycle {
     }
 
     /** Removes containers whose runner is gone, and this runner's containers that belong to no held job. */
-    private void reapOrphans(Map<String, ClusterState.Peer> peers, String self, Set<String> held, Instant lostBefore) {
-        Map<String, String> mine = new java.util.LinkedHashMap<>();
-        mine.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
-        settings.stackLabel().ifPresent(stack -> mine.put(Labels.STACK, stack));
-        List<ContainerEngine.Owned> owned;
-        try {
-            owned = engine.list(mine);
-            engineUp = true;
-        } catch (RuntimeException e) {
-            engineUp = false;
-            return;
-        }
+    private void reapOrphans(List<ContainerEngine.Owned> owned, Map<String, ClusterState.Peer> peers, String self,
+            Set<String> held, Instant lostBefore) {
         for (ContainerEngine.Owned c : owned) {
             if (c.created().isAfter(lostBefore)) {
                 continue;

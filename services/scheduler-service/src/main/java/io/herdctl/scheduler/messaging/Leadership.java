@@ -15,10 +15,10 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.herdctl.events.ConsumerSettings;
 import io.herdctl.events.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -75,13 +75,7 @@ public class Leadership {
     }
 
     private void campaign() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "scheduler-leader");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + instance);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = ConsumerSettings.of(kafka, "scheduler-" + instance, "scheduler-leader");
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(sessionTimeoutMs));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, sessionTimeoutMs / 4)));
         while (!closed) {

@@ -12,16 +12,15 @@ import java.util.concurrent.CountDownLatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
+import io.herdctl.events.ConsumerSettings;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.KeyedSend;
 import io.herdctl.events.MalformedEventException;
@@ -91,13 +90,7 @@ public class ScheduleStore {
     }
 
     private void follow() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-schedule-store");
+        Properties p = ConsumerSettings.of(kafka, "scheduler-schedule-store", null);
         while (!closed) {
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
                 consumer = c;
