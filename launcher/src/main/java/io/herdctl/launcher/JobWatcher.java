@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.Topics;
@@ -79,7 +80,7 @@ final class JobWatcher implements AutoCloseable {
                 }
                 out.println(line);
             } else {
-                AuditAlertRaised a = EventJson.read(r.value(), AuditAlertRaised.class);
+                AuditAlertRaised a = OcsfFinding.read(r.value());
                 out.println(now + "  " + a.jobId() + "  alert " + a.ruleId() + " (" + a.severity().wire() + ") at line "
                         + a.seq());
             }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.ExitReason;
 import io.herdctl.events.JobCancelRequested;
@@ -89,8 +90,8 @@ class DashboardTest {
             topics.send(Topics.JOB_OUTPUT, JOB, EventJson.write(new JobOutputEmitted("e4", T.plusSeconds(2), 1, JOB, "hello",
                     2, OutputStream.STDOUT, "tool_result", "{}", false,
                     Map.of("type", "tool_result", "success", false, "error", "EACCES: permission denied"))));
-            topics.send(Topics.ALERTS, JOB, EventJson.write(new AuditAlertRaised("a1", T.plusSeconds(3), 1, JOB, "hello", 2,
-                    "permission-denied", "Permission denied", Severity.MEDIUM, "EACCES", T)));
+            topics.send(Topics.ALERTS, JOB, OcsfFinding.json(new AuditAlertRaised("a1", T.plusSeconds(3), 1, JOB, "hello", 2,
+                    "permission-denied", "Permission denied", Severity.MEDIUM, "EACCES", T), OcsfFinding.Context.NONE));
             topics.send(Topics.JOB_STATUS, JOB, EventJson.write(new JobStatusChanged("e5", T.plusSeconds(4), 1, JOB, "hello",
                     "tick", TriggerType.SCHEDULE, JobStatus.COMPLETED, ExitReason.SUCCESS, 0, T.plusSeconds(1),
                     T.plusSeconds(4), 3000L, "c1", "r1", "sess-1", "all done", new JobUsage(1L, 2L, 0L, 0L, 3, 0.25, Map.of()),

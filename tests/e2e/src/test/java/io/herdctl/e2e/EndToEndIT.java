@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.Topics;
@@ -179,7 +180,7 @@ class EndToEndIT {
             List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(20),
                     r -> r.stream().anyMatch(x -> jobId.equals(x.key())));
             AuditAlertRaised alert = alerts.stream().filter(x -> jobId.equals(x.key()))
-                    .map(x -> EventJson.read(x.value(), AuditAlertRaised.class)).findFirst().orElseThrow();
+                    .map(x -> OcsfFinding.read(x.value())).findFirst().orElseThrow();
             assertEquals("permission-denied", alert.ruleId());
             assertEquals(4, alert.seq());
         }

@@ -1,11 +1,14 @@
 package io.herdctl.audit.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Where the job record is kept. */
+/** Where the job record is kept, which rules watch it, and how long it is kept. */
 @ConfigMapping(prefix = "herdctl.audit")
 public interface AuditSettings {
 
@@ -14,8 +17,32 @@ public interface AuditSettings {
     Path stateDir();
 
     /** A rules file that replaces the shipped detection rules. */
-    java.util.Optional<Path> rulesFile();
+    Optional<Path> rulesFile();
 
     /** A rules file whose rules are added to the shipped (or replaced) ones. */
-    java.util.Optional<Path> extraRulesFile();
+    Optional<Path> extraRulesFile();
+
+    /** How long a line that arrived ahead of its turn waits for the lines before it. */
+    @WithDefault("5s")
+    Duration reorderWindow();
+
+    /** How many lines of one job may wait for an earlier line before they are written anyway. */
+    @WithDefault("10000")
+    int reorderMaxHeld();
+
+    Retention retention();
+
+    /** Finished jobs' records (log, metadata, alerts) removed when old or when the whole record is too large. */
+    interface Retention {
+
+        /** Finished jobs that started longer ago than this are removed (unset: kept however old). */
+        Optional<Duration> maxAge();
+
+        /** The oldest finished jobs are removed while logs, metadata and alerts together exceed this (unset: no cap). */
+        Optional<MemorySize> maxTotalSize();
+
+        /** How often retention runs (it also runs once at start). */
+        @WithDefault("10m")
+        Duration checkEvery();
+    }
 }

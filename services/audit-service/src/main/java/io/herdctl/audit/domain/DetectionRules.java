@@ -47,14 +47,26 @@ public final class DetectionRules {
     public record Threshold(int count, Duration window) {
     }
 
-    /** One rule: what to look at, the pattern, and what to call a match. */
+    /**
+     * One rule: what to look at, the pattern, and what to call a match. A rule
+     * with {@code redact} also masks what it matches, everywhere in the line,
+     * with {@code [REDACTED:<rule id>]} before the line is stored or shown.
+     */
     public record Rule(String id, String title, Severity severity, Pattern pattern, Subject on, Set<String> types,
-            String tool, Pattern unless, Threshold threshold) {
+            String tool, Pattern unless, Threshold threshold, boolean redact) {
 
         /** A rule on the whole line, every type, no threshold. */
         public static Rule simple(String id, String title, Severity severity, Pattern pattern) {
-            return new Rule(id, title, severity, pattern, Subject.RAW, Set.of(), null, null, null);
+            return new Rule(id, title, severity, pattern, Subject.RAW, Set.of(), null, null, null, false);
         }
+
+        public String mask() {
+            return MASK_PREFIX + id + "]";
+        }
+    }
+
+    /** What the rules made of a line: the alerts it raised and the line as it may be kept (secrets masked). */
+    public record Inspection(List<AuditAlertRaised> alerts, JobOutputEmitted line) {
     }
 
     /** A rules file that cannot be used, with the place and the reason. */
@@ -65,11 +77,14 @@ public final class DetectionRules {
     }
 
     public static final String SHIPPED = "detection-rules.yaml";
+    /** How every mask starts, the runner's ({@code [REDACTED:github-token]}) and the rules' alike. */
+    public static final String MASK_PREFIX = "[REDACTED:";
     static final int EXCERPT_CHARS = 300;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9-]*$");
 
     private final List<Rule> rules;
+    private final List<Rule> redacting;
     private final Map<String, Deque<Instant>> recent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Deque<Instant>> eldest) {
@@ -85,6 +100,7 @@ public final class DetectionRules {
             }
         }
         this.rules = List.copyOf(rules);
+        this.redacting = rules.stream().filter(Rule::redact).toList();
     }
 
     public List<Rule> rules() {
@@ -157,8 +173,12 @@ public final class DetectionRules {
                 }
                 threshold = new Threshold(count, window);
             }
+            JsonNode redact = r.get("redact");
+            if (redact != null && !redact.isBoolean()) {
+                throw new RulesException(where + ".redact: expected true or false");
+            }
             out.add(new Rule(id, title, severity, pattern, on, Set.copyOf(types), text(match, "tool", where + ".match",
-                    false), unless, threshold));
+                    false), unless, threshold, redact != null && redact.asBoolean()));
         }
         return out;
     }
@@ -199,7 +219,18 @@ public final class DetectionRules {
         };
     }
 
-    public synchronized List<AuditAlertRaised> evaluate(JobOutputEmitted line) {
+    /** The alerts a line raises (see {@link #inspect}). */
+    public List<AuditAlertRaised> evaluate(JobOutputEmitted line) {
+        return inspect(line).alerts();
+    }
+
+    /**
+     * Runs every rule on a line as it arrived, and masks what the redacting rules
+     * match in its raw text and in every string of its entry. Excerpts are cut
+     * from the masked line, so an alert never carries the secret it reports.
+     */
+    public synchronized Inspection inspect(JobOutputEmitted line) {
+        JobOutputEmitted clean = redact(line);
         List<AuditAlertRaised> alerts = new ArrayList<>();
         for (Rule rule : rules) {
             if (!rule.types().isEmpty() && !rule.types().contains(line.type())) {
@@ -212,8 +243,8 @@ public final class DetectionRules {
             if (subject == null) {
                 continue;
             }
-            Matcher m = rule.pattern().matcher(subject);
-            if (!m.find() || rule.unless() != null && rule.unless().matcher(subject).find()) {
+            if (!rule.pattern().matcher(subject).find()
+                    || rule.unless() != null && rule.unless().matcher(subject).find()) {
                 continue;
             }
             if (rule.threshold() != null && !thresholdReached(rule, line)) {
@@ -221,9 +252,88 @@ public final class DetectionRules {
             }
             alerts.add(new AuditAlertRaised(EventIds.derived(line.jobId(), Long.toString(line.seq()), rule.id()),
                     Instant.now(), AuditAlertRaised.SCHEMA_VERSION, line.jobId(), line.agent(), line.seq(), rule.id(),
-                    rule.title(), rule.severity(), excerpt(subject, m.start(), m.end()), line.time()));
+                    rule.title(), rule.severity(), excerpt(rule, subject(rule.on(), clean)), line.time()));
         }
-        return alerts;
+        return new Inspection(List.copyOf(alerts), clean);
+    }
+
+    /** The line with what the redacting rules match masked; the same line when nothing matched. */
+    public JobOutputEmitted redact(JobOutputEmitted line) {
+        if (redacting.isEmpty()) {
+            return line;
+        }
+        String raw = redact(line.raw());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) redactValue(line.entry());
+        if (raw == line.raw() && entry == line.entry()) {
+            return line;
+        }
+        return new JobOutputEmitted(line.eventId(), line.time(), line.schemaVersion(), line.jobId(), line.agent(),
+                line.seq(), line.stream(), line.type(), raw, line.truncated(), entry);
+    }
+
+    /** The text with every redacting rule's matches masked (masks already there are kept as they are). */
+    public String redact(String text) {
+        String out = text;
+        for (Rule rule : redacting) {
+            Matcher m = rule.pattern().matcher(out);
+            if (!m.find()) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(out.length());
+            int from = 0;
+            do {
+                if (m.group().startsWith(MASK_PREFIX)) {
+                    continue;
+                }
+                sb.append(out, from, m.start()).append(rule.mask());
+                from = m.end();
+            } while (m.find());
+            if (from > 0) {
+                out = sb.append(out, from, out.length()).toString();
+            }
+        }
+        return out;
+    }
+
+    /** Strings masked, maps and lists rebuilt only where something changed (the same object otherwise). */
+    private Object redactValue(Object value) {
+        if (value instanceof String s) {
+            return redact(s);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = null;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object v = redactValue(e.getValue());
+                if (v != e.getValue() && copy == null) {
+                    copy = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> before : map.entrySet()) {
+                        if (before.getKey().equals(e.getKey())) {
+                            break;
+                        }
+                        copy.put(String.valueOf(before.getKey()), before.getValue());
+                    }
+                }
+                if (copy != null) {
+                    copy.put(String.valueOf(e.getKey()), v);
+                }
+            }
+            return copy == null ? value : copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = null;
+            for (int i = 0; i < list.size(); i++) {
+                Object v = redactValue(list.get(i));
+                if (v != list.get(i) && copy == null) {
+                    copy = new ArrayList<>(list.subList(0, i));
+                }
+                if (copy != null) {
+                    copy.add(v);
+                }
+            }
+            return copy == null ? value : copy;
+        }
+        return value;
     }
 
     private static String subject(Subject on, JobOutputEmitted line) {
@@ -265,7 +375,20 @@ public final class DetectionRules {
                 line.time());
     }
 
-    /** The match with some context around it; the line was redacted by the runner already. */
+    /** Where the rule matches in the masked subject (its own mask, for a redacting rule), with context. */
+    private static String excerpt(Rule rule, String clean) {
+        if (clean == null) {
+            return null;
+        }
+        Matcher m = rule.pattern().matcher(clean);
+        if (m.find()) {
+            return excerpt(clean, m.start(), m.end());
+        }
+        int mask = clean.indexOf(rule.mask());
+        return mask >= 0 ? excerpt(clean, mask, mask + rule.mask().length()) : excerpt(clean, 0, 0);
+    }
+
+    /** The match with some context around it. */
     static String excerpt(String text, int start, int end) {
         int half = Math.max(0, (EXCERPT_CHARS - (end - start)) / 2);
         int from = Math.max(0, start - half);

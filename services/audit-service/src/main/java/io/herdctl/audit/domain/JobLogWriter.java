@@ -8,9 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.io.BufferedReader;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import org.jboss.logging.Logger;
 
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobIds;
@@ -21,16 +28,28 @@ import io.herdctl.events.JobOutputEmitted;
  * entry plus an ISO {@code timestamp}), exactly one line per sequence number.
  * Line {@code n} of a file is always sequence number {@code n}: a redelivered
  * line is recognised and skipped, and a sequence number that never arrived is
- * written as an explicit {@code OUTPUT_GAP} error line in its place.
+ * written as an explicit {@code OUTPUT_GAP} error line in its place. If the line
+ * turns up later, it takes its place ({@link #fill}). A last line cut short (the
+ * service killed in the middle of a write) is removed before the next append.
  */
 public final class JobLogWriter {
 
+    public static final String GAP_CODE = "OUTPUT_GAP";
+    private static final Logger LOG = Logger.getLogger(JobLogWriter.class);
     private static final int REMEMBERED_JOBS = 1024;
 
+    private static final byte[] GAP_MARK = ("\"code\":\"" + GAP_CODE + "\"").getBytes(StandardCharsets.US_ASCII);
+
+    /** What is known of a job's log: its last line and which lines are gap markers. */
+    private static final class LogState {
+        long last;
+        final java.util.TreeSet<Long> gaps = new java.util.TreeSet<>();
+    }
+
     private final Path jobsDir;
-    private final Map<String, Long> lastSeq = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, LogState> logs = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, LogState> eldest) {
             return size() > REMEMBERED_JOBS;
         }
     };
@@ -48,6 +67,11 @@ public final class JobLogWriter {
         return last(fileOf(jobId), jobId);
     }
 
+    /** Whether line {@code seq} of the job's log marks a line that never arrived. */
+    public synchronized boolean isGap(String jobId, long seq) {
+        return state(fileOf(jobId), jobId).gaps.contains(seq);
+    }
+
     public synchronized Appended append(JobOutputEmitted line) {
         Path file = fileOf(line.jobId());
         long last = last(file, line.jobId());
@@ -56,18 +80,80 @@ public final class JobLogWriter {
         }
         StringBuilder text = new StringBuilder();
         long missing = line.seq() - last - 1;
+        LogState state = state(file, line.jobId());
         for (long seq = last + 1; seq < line.seq(); seq++) {
             Map<String, Object> gap = new LinkedHashMap<>();
             gap.put("type", "error");
             gap.put("message", "output line " + seq + " of this job was never received; it is missing from this log");
-            gap.put("code", "OUTPUT_GAP");
+            gap.put("code", GAP_CODE);
             gap.put("timestamp", line.time().toString());
             text.append(EventJson.write(gap)).append('\n');
+            state.gaps.add(seq);
         }
         text.append(EventJson.write(herdctlLine(line.entry(), line.type(), line.time()))).append('\n');
         write(file, text.toString());
-        lastSeq.put(line.jobId(), line.seq());
+        state.last = line.seq();
         return new Appended(true, missing);
+    }
+
+    /**
+     * Puts a line that arrived after its place was marked missing into that place.
+     * Returns false (and changes nothing) when the place holds a real line.
+     */
+    public synchronized boolean fill(JobOutputEmitted line) {
+        Path file = fileOf(line.jobId());
+        if (line.seq() > last(file, line.jobId())) {
+            return false;
+        }
+        List<String> lines = read(file, 1, Integer.MAX_VALUE);
+        int index = (int) (line.seq() - 1);
+        LogState state = state(file, line.jobId());
+        if (index >= lines.size() || !state.gaps.contains(line.seq())) {
+            return false;
+        }
+        lines.set(index, EventJson.write(herdctlLine(line.entry(), line.type(), line.time())));
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
+        state.gaps.remove(line.seq());
+        return true;
+    }
+
+    /** Up to {@code limit} lines of a job's log from sequence number {@code from} (1-based); none when there is no log. */
+    public List<String> read(String jobId, long from, int limit) {
+        return read(fileOf(jobId), from, limit);
+    }
+
+    private static List<String> read(Path file, long from, int limit) {
+        List<String> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            long seq = 0;
+            String text;
+            while (out.size() < limit && (text = in.readLine()) != null) {
+                if (++seq >= from) {
+                    out.add(text);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return out;
+    }
+
+    /** Forgets what it knows of a job (its files were removed). */
+    public synchronized void forget(String jobId) {
+        logs.remove(jobId);
     }
 
     public Path fileOf(String jobId) {
@@ -90,32 +176,62 @@ public final class JobLogWriter {
     }
 
     private long last(Path file, String jobId) {
-        Long known = lastSeq.get(jobId);
-        if (known != null) {
-            return known;
-        }
-        long lines = countLines(file);
-        lastSeq.put(jobId, lines);
-        return lines;
+        return state(file, jobId).last;
     }
 
-    private static long countLines(Path file) {
-        if (!Files.exists(file)) {
-            return 0;
+    private LogState state(Path file, String jobId) {
+        LogState known = logs.get(jobId);
+        if (known == null) {
+            known = scan(file);
+            logs.put(jobId, known);
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        return known;
+    }
+
+    /**
+     * Counts the file's complete lines and notes its gap markers; a cut-short last
+     * line is cut off, so the next append starts on a line of its own. A marker
+     * cannot be forged by output: inside a JSON string its quotes are escaped.
+     */
+    private static LogState scan(Path file) {
+        LogState state = new LogState();
+        if (!Files.exists(file)) {
+            return state;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             long count = 0;
+            long position = 0;
+            long endOfLastLine = 0;
+            int matched = 0;
             while (channel.read(buffer) > 0) {
                 buffer.flip();
                 while (buffer.hasRemaining()) {
-                    if (buffer.get() == '\n') {
+                    position++;
+                    byte b = buffer.get();
+                    if (b == '\n') {
                         count++;
+                        endOfLastLine = position;
+                        matched = 0;
+                    } else if (b == GAP_MARK[matched]) {
+                        if (++matched == GAP_MARK.length) {
+                            state.gaps.add(count + 1);
+                            matched = 0;
+                        }
+                    } else {
+                        matched = b == GAP_MARK[0] ? 1 : 0;
                     }
                 }
                 buffer.clear();
             }
-            return count;
+            if (endOfLastLine < position) {
+                LOG.warnf("%s ended in a partial line (%d bytes, a write cut short); it is removed and the line is"
+                        + " written again when it is delivered again", file, position - endOfLastLine);
+                channel.truncate(endOfLastLine);
+                state.gaps.remove(count + 1);
+            }
+            state.last = count;
+            return state;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

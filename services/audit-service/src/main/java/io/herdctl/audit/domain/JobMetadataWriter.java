@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -28,7 +30,8 @@ import io.herdctl.events.JobUsage;
  * output_file, usage}. Each write replaces the file atomically (a reader never
  * sees half a file). A status that arrives after the terminal one (redelivery,
  * out of order) never takes the job back from its end; the prompt comes from
- * the job's request, whenever that is read.
+ * the job's request, whenever that is read. Text that came from the job or its
+ * trigger (prompt, summary, error) is masked by the redacting rules first.
  */
 public final class JobMetadataWriter {
 
@@ -37,9 +40,19 @@ public final class JobMetadataWriter {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
     private final Path jobsDir;
+    private final UnaryOperator<String> redact;
+    private final Consumer<Map<String, Object>> written;
 
-    public JobMetadataWriter(Path jobsDir) {
+    public JobMetadataWriter(Path jobsDir, UnaryOperator<String> redact) {
+        this(jobsDir, redact, m -> {
+        });
+    }
+
+    /** @param written told of every write, in write order, with the metadata as written */
+    public JobMetadataWriter(Path jobsDir, UnaryOperator<String> redact, Consumer<Map<String, Object>> written) {
         this.jobsDir = jobsDir;
+        this.redact = redact;
+        this.written = written;
     }
 
     public Path fileOf(String jobId) {
@@ -49,12 +62,12 @@ public final class JobMetadataWriter {
         return jobsDir.resolve(jobId + ".yaml");
     }
 
-    /** Folds a status change into the job's metadata. */
-    public synchronized void status(JobStatusChanged s) {
+    /** Folds a status change into the job's metadata; returns it as written, or null when nothing changed. */
+    public synchronized Map<String, Object> status(JobStatusChanged s) {
         Map<String, Object> m = read(s.jobId());
         JobStatus current = m.get("status") == null ? null : JobStatus.fromWire(String.valueOf(m.get("status")));
         if (current != null && current.isTerminal()) {
-            return;
+            return null;
         }
         base(m, s.jobId(), s.agent());
         m.put("schedule", s.schedule() != null ? s.schedule() : m.get("schedule"));
@@ -78,27 +91,29 @@ public final class JobMetadataWriter {
             m.put("duration_seconds", Math.max(0, Math.round(Duration.between(started, s.finishedAt()).toMillis() / 1000.0)));
         }
         if (s.summary() != null) {
-            m.put("summary", s.summary());
+            m.put("summary", redact.apply(s.summary()));
         }
         if (s.error() != null) {
-            m.put("error", s.error());
+            m.put("error", redact.apply(s.error()));
         }
         if (s.usage() != null) {
             m.put("usage", usage(s.usage()));
         }
         write(s.jobId(), m);
+        return m;
     }
 
-    /** Adds what only the request knows (the prompt, the trigger) to the job's metadata. */
-    public synchronized void requested(JobRequested r) {
+    /** Adds what only the request knows (the prompt, the trigger) to the job's metadata; returns it as written. */
+    public synchronized Map<String, Object> requested(JobRequested r) {
         Map<String, Object> m = read(r.jobId());
         base(m, r.jobId(), r.agent());
         m.put("schedule", r.schedule());
         m.put("trigger_type", r.triggerType().wire());
         m.putIfAbsent("status", JobStatus.PENDING.wire());
         m.putIfAbsent("started_at", r.time().toString());
-        m.put("prompt", r.prompt());
+        m.put("prompt", r.prompt() == null ? null : redact.apply(r.prompt()));
         write(r.jobId(), m);
+        return m;
     }
 
     private void base(Map<String, Object> m, String jobId, String agent) {
@@ -156,5 +171,6 @@ public final class JobMetadataWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+        written.accept(m);
     }
 }

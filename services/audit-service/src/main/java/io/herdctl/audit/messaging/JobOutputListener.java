@@ -1,33 +1,51 @@
 package io.herdctl.audit.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.herdctl.audit.config.AuditSettings;
 import io.herdctl.audit.domain.DetectionRules;
-import io.herdctl.audit.domain.JobLogWriter;
+import io.herdctl.audit.domain.ReorderBuffer;
+import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
+import io.herdctl.events.JobIds;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.KeyedSend;
-import io.smallrye.common.annotation.Blocking;
+import io.herdctl.events.MalformedEventException;
+import io.herdctl.events.OcsfFinding;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Writes each output line to its job's log and raises alerts for it. Alerts are
- * on the broker before the line is written, and the record is acknowledged only
- * after: a crash between the two redelivers the line, which then raises the same
- * alerts again (same ids) and is written once.
+ * Writes each output line to its job's log, masked, and raises alerts for it.
+ * All writing happens on one thread, in order. A line that arrives ahead of its
+ * turn waits a few seconds for the lines before it ({@link ReorderBuffer}); a line
+ * that turns up after its place was marked missing fills that place. Alerts are
+ * on the broker (as OCSF Detection Findings) and in the alert files before the
+ * line is written, and the record is acknowledged only after: a crash between
+ * the two redelivers the line, which raises the same alerts again (same ids) and
+ * is written once. A record that is not an output line, or names a job id that
+ * is not herdctl's, goes to the dead-letter topic and the stream goes on. When
+ * the disk or the broker fails, the line is retried until it can be written: the
+ * log stalls rather than skips.
  */
 @ApplicationScoped
 public class JobOutputListener {
@@ -36,62 +54,132 @@ public class JobOutputListener {
     public static final String ALERTS_CHANNEL = "alerts";
     private static final Logger LOG = Logger.getLogger(JobOutputListener.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    private final JobLogWriter writer;
-    private final DetectionRules rules;
-    private final Emitter<Record<String, AuditAlertRaised>> alerts;
+    private final AuditRecord record;
+    private final Emitter<Record<String, String>> alerts;
+    private final ReorderBuffer<Message<String>> buffer;
+    private final AtomicBoolean stalled = new AtomicBoolean();
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "audit-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public JobOutputListener(AuditSettings settings,
-            @Channel(ALERTS_CHANNEL) Emitter<Record<String, AuditAlertRaised>> alerts) {
-        this.writer = new JobLogWriter(settings.stateDir().resolve("jobs"));
+    public JobOutputListener(AuditRecord record, AuditSettings settings,
+            @Channel(ALERTS_CHANNEL) Emitter<Record<String, String>> alerts) {
+        this.record = record;
         this.alerts = alerts;
-        this.rules = new DetectionRules(loadRules(settings));
-        LOG.infof("%d detection rules loaded", rules.rules().size());
+        this.buffer = new ReorderBuffer<>(settings.reorderWindow(), settings.reorderMaxHeld());
+        long tick = Math.max(100, settings.reorderWindow().toMillis() / 4);
+        writer.scheduleWithFixedDelay(this::releaseExpired, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     @Incoming(OUTPUT_CHANNEL)
-    @Blocking
-    public void onOutput(ConsumerRecord<String, String> record) {
-        JobOutputEmitted line = EventJson.read(record.value(), JobOutputEmitted.class);
-        long last = writer.lastWritten(line.jobId());
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onOutput(Message<String> message) {
+        JobOutputEmitted line;
+        try {
+            line = EventJson.read(message.getPayload(), JobOutputEmitted.class);
+            if (!JobIds.isValid(line.jobId())) {
+                throw new MalformedEventException(JobOutputEmitted.class,
+                        "job id '" + line.jobId() + "' is not a herdctl job id; " + JobIds.FORMAT_MESSAGE);
+            }
+        } catch (MalformedEventException | IllegalArgumentException e) {
+            LOG.warnf("an output record goes to the dead-letter topic: %s", e.getMessage());
+            return message.nack(e);
+        }
+        return CompletableFuture.runAsync(() -> {
+            long next = record.logs().lastWritten(line.jobId()) + 1;
+            List<ReorderBuffer.Held<Message<String>>> ready = buffer.offer(line, message, next, Instant.now());
+            if (ready.isEmpty()) {
+                LOG.debugf("job %s line %d waits for line %d", line.jobId(), line.seq(), next);
+            }
+            ready.forEach(this::writeUntilDone);
+        }, writer);
+    }
+
+    /** Whether writing is failing right now (the disk or the broker); the log waits and retries. */
+    public boolean stalled() {
+        return stalled.get();
+    }
+
+    /** Lines held past the window are written now; the log marks what is still missing before them. */
+    private void releaseExpired() {
+        try {
+            buffer.expired(Instant.now()).forEach(this::writeUntilDone);
+        } catch (RuntimeException e) {
+            LOG.error("cannot release held output lines", e);
+        }
+    }
+
+    private void writeUntilDone(ReorderBuffer.Held<Message<String>> held) {
+        Duration backoff = Duration.ofSeconds(1);
+        while (true) {
+            try {
+                write(held.line());
+                stalled.set(false);
+                held.token().ack();
+                return;
+            } catch (RuntimeException e) {
+                if (stalled.compareAndSet(false, true) || backoff.equals(MAX_BACKOFF)) {
+                    LOG.errorf("job %s line %d cannot be recorded yet (retrying in %d s): %s", held.line().jobId(),
+                            held.line().seq(), backoff.toSeconds(), e.getMessage());
+                }
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return; // stopping: the line is not acknowledged and is delivered again
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void write(JobOutputEmitted line) {
+        long last = record.logs().lastWritten(line.jobId());
         if (line.seq() <= last) {
+            if (record.logs().isGap(line.jobId(), line.seq())) {
+                DetectionRules.Inspection seen = record.rules().inspect(line);
+                publish(seen.alerts(), line.type());
+                if (record.logs().fill(seen.line())) {
+                    LOG.infof("job %s line %d arrived late and took its place in the log", line.jobId(), line.seq());
+                }
+            }
             return;
         }
-        List<AuditAlertRaised> raised = new ArrayList<>(rules.evaluate(line));
+        DetectionRules.Inspection seen = record.rules().inspect(line);
+        List<AuditAlertRaised> raised = new ArrayList<>(seen.alerts());
         if (line.seq() > last + 1) {
             raised.add(DetectionRules.gap(line, last + 1));
             LOG.errorf("job %s: output lines %d to %d never arrived; the log marks them missing", line.jobId(), last + 1,
                     line.seq() - 1);
         }
-        publish(raised);
-        writer.append(line);
+        publish(raised, line.type());
+        record.logs().append(seen.line());
     }
 
-    /** The shipped rules (or the replacement file) plus the extra file; a bad file stops the service with the reason. */
-    static List<DetectionRules.Rule> loadRules(AuditSettings settings) {
-        List<DetectionRules.Rule> all = new ArrayList<>(settings.rulesFile().map(JobOutputListener::read)
-                .orElseGet(DetectionRules::shipped));
-        settings.extraRulesFile().ifPresent(extra -> all.addAll(read(extra)));
-        return all;
-    }
-
-    private static List<DetectionRules.Rule> read(java.nio.file.Path file) {
-        try (var in = java.nio.file.Files.newInputStream(file)) {
-            return DetectionRules.parse(in, file.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read the rules file " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void publish(List<AuditAlertRaised> raised) {
+    private void publish(List<AuditAlertRaised> raised, String lineType) {
         if (raised.isEmpty()) {
             return;
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>();
+        List<String> documents = new ArrayList<>();
         for (AuditAlertRaised alert : raised) {
-            acks.add(KeyedSend.send(alerts, alert.jobId(), alert));
+            String document = OcsfFinding.json(alert, record.contexts().of(alert.jobId(), lineType));
+            documents.add(document);
+            acks.add(KeyedSend.send(alerts, alert.jobId(), document));
             LOG.infof("alert %s (%s) on job %s line %d", alert.ruleId(), alert.severity().wire(), alert.jobId(), alert.seq());
         }
         KeyedSend.awaitAll(acks, SEND_TIMEOUT, "alerts");
+        for (int i = 0; i < raised.size(); i++) {
+            record.alerts().add(raised.get(i), documents.get(i));
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        writer.shutdownNow();
     }
 }

@@ -5,16 +5,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.herdctl.audit.config.AuditSettings;
-import io.herdctl.audit.domain.JobMetadataWriter;
+import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatusChanged;
+import io.smallrye.common.annotation.Blocking;
 
 /**
- * Keeps {@code <jobId>.yaml} up to date from the job's request and status
- * changes. A record that does not parse, or whose job id is not herdctl's,
- * fails here and goes to the dead-letter topic; the stream goes on.
+ * Keeps {@code <jobId>.yaml} and the job index up to date from the job's
+ * request and status changes, and notes where each job runs. A record that does
+ * not parse, or whose job id is not herdctl's, fails here and goes to the
+ * dead-letter topic; the stream goes on.
  */
 @ApplicationScoped
 public class JobRecordListener {
@@ -22,19 +23,23 @@ public class JobRecordListener {
     public static final String STATUS_CHANNEL = "job-status-in";
     public static final String REQUESTS_CHANNEL = "job-requests-in";
 
-    private final JobMetadataWriter metadata;
+    private final AuditRecord record;
 
-    public JobRecordListener(AuditSettings settings) {
-        this.metadata = new JobMetadataWriter(settings.stateDir().resolve("jobs"));
+    public JobRecordListener(AuditRecord record) {
+        this.record = record;
     }
 
     @Incoming(STATUS_CHANNEL)
-    public void onStatus(ConsumerRecord<String, String> record) {
-        metadata.status(EventJson.read(record.value(), JobStatusChanged.class));
+    @Blocking
+    public void onStatus(ConsumerRecord<String, String> in) {
+        JobStatusChanged status = EventJson.read(in.value(), JobStatusChanged.class);
+        record.contexts().status(status);
+        record.metadata().status(status);
     }
 
     @Incoming(REQUESTS_CHANNEL)
-    public void onRequest(ConsumerRecord<String, String> record) {
-        metadata.requested(EventJson.read(record.value(), JobRequested.class));
+    @Blocking
+    public void onRequest(ConsumerRecord<String, String> in) {
+        record.metadata().requested(EventJson.read(in.value(), JobRequested.class));
     }
 }

@@ -129,4 +129,49 @@ class DetectionRulesTest {
                         "mine.yaml"));
         assertEquals("mine.yaml: rules[0] (x).severity: use info, low, medium, high or critical", sev.getMessage());
     }
+
+    @Test
+    void secretsAreMaskedInTheRawLineTheEntryAndTheAlertWithTheRuleName() {
+        String token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+        Map<String, Object> input = Map.of("command", "git push https://x:" + token + "@github.com/a/b",
+                "env", List.of("A=1", "GH=" + token));
+        JobOutputEmitted hit = line(7, "tool_use", EventJson.write(Map.of("input", input)),
+                Map.of("type", "tool_use", "tool_name", "Bash", "input", input));
+        DetectionRules.Inspection seen = new DetectionRules(DetectionRules.shipped()).inspect(hit);
+
+        String stored = EventJson.write(seen.line());
+        assertTrue(!stored.contains(token), stored);
+        assertTrue(seen.line().raw().contains("[REDACTED:secret-in-output]"), seen.line().raw());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cleanInput = (Map<String, Object>) seen.line().entry().get("input");
+        assertEquals("git push https://x:[REDACTED:secret-in-output]@github.com/a/b", cleanInput.get("command"));
+        assertEquals(List.of("A=1", "GH=[REDACTED:secret-in-output]"), cleanInput.get("env"));
+        AuditAlertRaised alert = seen.alerts().stream().filter(a -> a.ruleId().equals("secret-in-output")).findFirst()
+                .orElseThrow();
+        assertTrue(alert.excerpt().contains("[REDACTED:secret-in-output]") && !alert.excerpt().contains(token),
+                alert.excerpt());
+        assertTrue(seen.alerts().stream().noneMatch(a -> a.excerpt() != null && a.excerpt().contains(token)));
+    }
+
+    @Test
+    void aPrivateKeyBlockIsMaskedWholeAndTheRunnersMasksAreKept() {
+        DetectionRules rules = new DetectionRules(DetectionRules.shipped());
+        String key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----";
+        assertEquals("key: [REDACTED:secret-in-output] done", rules.redact("key: " + key + " done"));
+        assertEquals("{\"content\":\"[REDACTED:secret-in-output]\"}",
+                rules.redact("{\"content\":\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEow+/=\"}"));
+        String runnerMasked = "token [REDACTED:github-token] and [REDACTED:env:ANTHROPIC_API_KEY]";
+        assertEquals(runnerMasked, rules.redact(runnerMasked));
+        JobOutputEmitted plain = text("assistant", "nothing secret");
+        assertTrue(rules.redact(plain) == plain, "a line without secrets is passed on as it is");
+    }
+
+    @Test
+    void redactMustBeABoolean() {
+        DetectionRules.RulesException e = assertThrows(DetectionRules.RulesException.class,
+                () -> DetectionRules.parse(new ByteArrayInputStream(
+                        "rules:\n  - {id: x, title: t, severity: high, match: {regex: a}, redact: yes-please}\n"
+                                .getBytes(StandardCharsets.UTF_8)), "mine.yaml"));
+        assertEquals("mine.yaml: rules[0] (x).redact: expected true or false", e.getMessage());
+    }
 }

@@ -39,7 +39,7 @@ class JobMetadataWriterTest {
 
     @Test
     void writesHerdctlsFieldsAndNeverLeavesTheEnd() throws IOException {
-        JobMetadataWriter writer = new JobMetadataWriter(dir);
+        JobMetadataWriter writer = new JobMetadataWriter(dir, s -> s);
         AgentSpec spec = new AgentSpec("coder", "coder", List.of(), null, null, "/w", null, null, null, null, null,
                 Map.of(), new AgentSpec.DockerSpec(true, true, "1g", 1L << 30, null, null, null, null, null, null, 5,
                         "rw", "img", "none", null, null, null, null, null), 1, null, null, null, null, null, null, null);
@@ -71,7 +71,7 @@ class JobMetadataWriterTest {
 
     @Test
     void refusesAnythingButAJobId() {
-        JobMetadataWriter writer = new JobMetadataWriter(dir);
+        JobMetadataWriter writer = new JobMetadataWriter(dir, s -> s);
         assertThrows(IllegalArgumentException.class, () -> writer.fileOf("../../etc/passwd"));
     }
 }

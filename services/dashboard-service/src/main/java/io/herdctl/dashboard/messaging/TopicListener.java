@@ -7,7 +7,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.events.AgentSpecResolved;
-import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
@@ -65,6 +65,6 @@ public class TopicListener {
 
     @Incoming(ALERTS)
     public void onAlert(ConsumerRecord<String, String> record) {
-        view.alertRaised(EventJson.read(record.value(), AuditAlertRaised.class));
+        view.alertRaised(OcsfFinding.read(record.value()));
     }
 }
