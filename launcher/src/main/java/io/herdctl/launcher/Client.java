@@ -143,11 +143,25 @@ final class Client {
             return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach " + request.build().uri().getHost() + ":"
-                    + request.build().uri().getPort() + " (is `./herdctl up` running?): " + e.getMessage());
+                    + request.build().uri().getPort() + " (is `./herdctl up` running?): " + reason(e));
         }
     }
 
-    private static String value(String flag, Deque<String> args) {
+    /** What went wrong on the wire, in words: the JDK's HTTP client leaves the message of a refused connection empty. */
+    static String reason(IOException e) {
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "no connection within 3 s";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within 10 s";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return e.getMessage() != null ? e.getMessage() : "connection refused";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    static String value(String flag, Deque<String> args) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
         }

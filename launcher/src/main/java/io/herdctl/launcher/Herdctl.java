@@ -27,6 +27,8 @@ public final class Herdctl {
                 case "up" -> up(rest);
                 case "trigger" -> System.exit(Client.fromEnvironment(System.out).trigger(rest));
                 case "schedules" -> System.exit(Client.fromEnvironment(System.out).schedules());
+                case "jobs", "job", "logs", "alerts" ->
+                        System.exit(JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
                 case "help", "-h", "--help" -> usage();
                 default -> {
                     System.err.println("unknown command '" + command + "'");
