@@ -44,6 +44,8 @@ final class JobsClient {
 
     static final String DEFAULT_URL = "http://127.0.0.1:3244";
     static final Duration POLL = Duration.ofMillis(500);
+    /** How long {@code logs --follow} waits, once the job has ended, for its last lines to be recorded. */
+    static final Duration TAIL_WAIT = Duration.ofSeconds(90);
     /** How long {@code logs --follow} waits for a job the audit service does not know yet (just triggered). */
     static final Duration APPEAR_WAIT = Duration.ofSeconds(10);
 
@@ -236,7 +238,8 @@ final class JobsClient {
     // ---- logs -----------------------------------------------------------------------------------------------
 
     /** One answer of the output endpoint: its lines, where to go on from, and the job's status then. */
-    private record Page(List<String> lines, long next, String status) {
+    /** {@code complete}: the audit service has every line the job wrote (false while its last lines may still come). */
+    private record Page(List<String> lines, long next, String status, boolean complete) {
     }
 
     private int logs(Deque<String> args) throws InterruptedException {
@@ -272,7 +275,16 @@ final class JobsClient {
         if (!follow) {
             return Client.OK;
         }
-        while (!TERMINAL.contains(status(page))) {
+        long endedAt = 0;
+        while (!TERMINAL.contains(status(page)) || !page.complete()) {
+            if (TERMINAL.contains(page.status())) {
+                endedAt = endedAt == 0 ? System.nanoTime() : endedAt;
+                if (System.nanoTime() - endedAt > TAIL_WAIT.toNanos()) {
+                    err.println("herdctl: job " + job + " ended but its last lines have not reached the audit log after "
+                            + TAIL_WAIT.toSeconds() + " s; they will be marked missing there");
+                    break;
+                }
+            }
             Thread.sleep(POLL.toMillis());
             page = drain(job, page.next(), print);
         }
@@ -322,7 +334,8 @@ final class JobsClient {
             throw new Failure(Client.USAGE, 200, "the audit service sent lines from " + from
                     + " but X-Herdctl-Next-Seq " + next + " does not move on");
         }
-        return new Page(lines, next, r.headers().firstValue("X-Herdctl-Job-Status").orElse(null));
+        return new Page(lines, next, r.headers().firstValue("X-Herdctl-Job-Status").orElse(null),
+                !"false".equals(r.headers().firstValue("X-Herdctl-Log-Complete").orElse("true")));
     }
 
     private static long nextSeq(String header, long otherwise) {

@@ -39,6 +39,12 @@ final class FakeAudit implements AutoCloseable {
             return new Reply(200, "application/x-ndjson",
                     Map.of("X-Herdctl-Next-Seq", Long.toString(nextSeq), "X-Herdctl-Job-Status", jobStatus), body);
         }
+
+        static Reply ndjson(List<String> lines, long nextSeq, String jobStatus, boolean complete) {
+            String body = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+            return new Reply(200, "application/x-ndjson", Map.of("X-Herdctl-Next-Seq", Long.toString(nextSeq),
+                    "X-Herdctl-Job-Status", jobStatus, "X-Herdctl-Log-Complete", Boolean.toString(complete)), body);
+        }
     }
 
     final List<URI> requests = new CopyOnWriteArrayList<>();

@@ -348,6 +348,22 @@ class JobsClientTest {
     }
 
     @Test
+    void followWaitsForTheLastLinesOfAnEndedJobUntilTheLogIsComplete() throws InterruptedException {
+        List<String> lines = new CopyOnWriteArrayList<>(List.of(LOG.get(0)));
+        AtomicInteger asked = new AtomicInteger();
+        audit.on("/api/jobs/" + ID + "/output", uri -> {
+            int from = Integer.parseInt(FakeAudit.params(uri).get("from"));
+            if (asked.incrementAndGet() == 3) {
+                lines.add(LOG.get(1)); // the last line reaches the audit log after the job's end
+            }
+            List<String> page = from > lines.size() ? List.of() : lines.subList(from - 1, lines.size());
+            return Reply.ndjson(List.copyOf(page), from + page.size(), "completed", lines.size() == 2);
+        });
+        assertEquals(0, run("logs", ID, "-f"));
+        assertEquals(List.of(RENDERED.get(0), RENDERED.get(1)), outLines());
+    }
+
+    @Test
     void followWaitsForAJobTheAuditServiceHasNotSeenYet() throws InterruptedException {
         AtomicInteger asked = new AtomicInteger();
         Function<URI, Reply> served = pages(LOG.subList(0, 1), 1000, new AtomicReference<>("completed"));

@@ -5,7 +5,9 @@ import java.time.Instant;
 /**
  * Value of {@link Topics#JOB_STATUS}, keyed by job id: one job moved to
  * {@code status}. Terminal events carry the outcome (exit reason and code,
- * duration, usage, session id, summary, error).
+ * duration, usage, session id, summary, error) and, when the runner knows it,
+ * {@code outputLines}: how many output lines the job emitted, so the audit log
+ * can tell a complete record from one whose last lines never arrived.
  */
 public record JobStatusChanged(
         String eventId,
@@ -26,7 +28,8 @@ public record JobStatusChanged(
         String sessionId,
         String summary,
         JobUsage usage,
-        String error) {
+        String error,
+        Long outputLines) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -37,5 +40,14 @@ public record JobStatusChanged(
         Required.field(jobId, "jobId");
         Required.field(agent, "agent");
         Required.field(status, "status");
+    }
+
+    /** A status without a line count (not terminal, or the count is unknown). */
+    public JobStatusChanged(String eventId, Instant time, int schemaVersion, String jobId, String agent, String schedule,
+            TriggerType triggerType, JobStatus status, ExitReason exitReason, Integer exitCode, Instant startedAt,
+            Instant finishedAt, Long durationMs, String containerId, String runnerId, String sessionId, String summary,
+            JobUsage usage, String error) {
+        this(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason, exitCode, startedAt,
+                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, null);
     }
 }

@@ -30,6 +30,13 @@ public interface AuditSettings {
     @WithDefault("10000")
     int reorderMaxHeld();
 
+    /**
+     * How long after a job's end its last lines may still arrive; lines still
+     * missing then are marked in the log and raise an {@code output-gap} alert.
+     */
+    @WithDefault("60s")
+    Duration tailWait();
+
     Retention retention();
 
     /** Finished jobs' records (log, metadata, alerts) removed when old or when the whole record is too large. */

@@ -388,6 +388,16 @@ public final class DetectionRules {
         return mask >= 0 ? excerpt(clean, mask, mask + rule.mask().length()) : excerpt(clean, 0, 0);
     }
 
+    /** The last lines of a job never reached the log, though the job said how many it wrote. */
+    public static AuditAlertRaised tailGap(String jobId, String agent, long firstMissing, long lastLine, Instant time) {
+        return new AuditAlertRaised(EventIds.derived(jobId, Long.toString(lastLine), "output-gap"), Instant.now(),
+                AuditAlertRaised.SCHEMA_VERSION, jobId, agent, lastLine, "output-gap",
+                "Job output lines are missing from the audit log", Severity.HIGH,
+                (lastLine - firstMissing + 1) + " line(s) from sequence number " + firstMissing + " to " + lastLine
+                        + " were never received; the job ended with " + lastLine + " lines",
+                time);
+    }
+
     /** The match with some context around it. */
     static String excerpt(String text, int start, int end) {
         int half = Math.max(0, (EXCERPT_CHARS - (end - start)) / 2);

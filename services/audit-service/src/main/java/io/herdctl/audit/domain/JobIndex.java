@@ -45,7 +45,7 @@ public final class JobIndex {
     /** One job, as the list shows it. */
     public record Row(String id, String agent, String schedule, String triggerType, JobStatus status, String exitReason,
             String promptHead, Instant startedAt, Instant finishedAt, Long durationSeconds, String sessionId,
-            Double costUsd) {
+            Double costUsd, Long outputLines) {
     }
 
     /** How a list is ordered. */
@@ -170,6 +170,12 @@ public final class JobIndex {
         return byId.size();
     }
 
+    /** Finished jobs that ended after {@code since}. */
+    public List<Row> recentlyFinished(Instant since) {
+        return byId.values().stream().filter(r -> r.status().isTerminal() && r.finishedAt() != null
+                && r.finishedAt().isAfter(since)).toList();
+    }
+
     /** Every row, oldest first (for retention). */
     public List<Row> oldestFirst() {
         return new ArrayList<>(newestFirst.descendingSet());
@@ -237,6 +243,7 @@ public final class JobIndex {
             prompt = prompt.substring(0, PROMPT_HEAD_CHARS - 1) + "…";
         }
         Object duration = m.get("duration_seconds");
+        Object lines = m.get("output_lines");
         Double cost = null;
         if (m.get("usage") instanceof Map<?, ?> usage && usage.get("total_cost_usd") instanceof Number n) {
             cost = n.doubleValue();
@@ -244,7 +251,7 @@ public final class JobIndex {
         return new Row(id, agent, string(m.get("schedule")), string(m.get("trigger_type")),
                 JobStatus.fromWire(status.toLowerCase(Locale.ROOT)), string(m.get("exit_reason")), prompt, started,
                 instant(m.get("finished_at")), duration instanceof Number n ? n.longValue() : null,
-                string(m.get("session_id")), cost);
+                string(m.get("session_id")), cost, lines instanceof Number n ? n.longValue() : null);
     }
 
     private static String string(Object v) {

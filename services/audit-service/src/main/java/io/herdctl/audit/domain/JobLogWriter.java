@@ -81,19 +81,41 @@ public final class JobLogWriter {
         StringBuilder text = new StringBuilder();
         long missing = line.seq() - last - 1;
         LogState state = state(file, line.jobId());
-        for (long seq = last + 1; seq < line.seq(); seq++) {
-            Map<String, Object> gap = new LinkedHashMap<>();
-            gap.put("type", "error");
-            gap.put("message", "output line " + seq + " of this job was never received; it is missing from this log");
-            gap.put("code", GAP_CODE);
-            gap.put("timestamp", line.time().toString());
-            text.append(EventJson.write(gap)).append('\n');
-            state.gaps.add(seq);
-        }
+        gaps(state, last + 1, line.seq() - 1, line.time(), text);
         text.append(EventJson.write(herdctlLine(line.entry(), line.type(), line.time()))).append('\n');
         write(file, text.toString());
         state.last = line.seq();
         return new Appended(true, missing);
+    }
+
+    /**
+     * Marks the job's lines after the last written one, through {@code through},
+     * as never received (the job ended and they did not come); returns how many.
+     */
+    public synchronized long markMissing(String jobId, long through, Instant time) {
+        Path file = fileOf(jobId);
+        LogState state = state(file, jobId);
+        if (through <= state.last) {
+            return 0;
+        }
+        StringBuilder text = new StringBuilder();
+        long first = state.last + 1;
+        gaps(state, first, through, time, text);
+        write(file, text.toString());
+        state.last = through;
+        return through - first + 1;
+    }
+
+    private static void gaps(LogState state, long from, long through, Instant time, StringBuilder text) {
+        for (long seq = from; seq <= through; seq++) {
+            Map<String, Object> gap = new LinkedHashMap<>();
+            gap.put("type", "error");
+            gap.put("message", "output line " + seq + " of this job was never received; it is missing from this log");
+            gap.put("code", GAP_CODE);
+            gap.put("timestamp", time.toString());
+            text.append(EventJson.write(gap)).append('\n');
+            state.gaps.add(seq);
+        }
     }
 
     /**

@@ -99,6 +99,9 @@ public final class JobMetadataWriter {
         if (s.usage() != null) {
             m.put("usage", usage(s.usage()));
         }
+        if (s.outputLines() != null) {
+            m.put("output_lines", s.outputLines());
+        }
         write(s.jobId(), m);
         return m;
     }

@@ -104,10 +104,28 @@ public class JobOutputListener {
         return stalled.get();
     }
 
-    /** Lines held past the window are written now; the log marks what is still missing before them. */
+    /**
+     * Lines held past the window are written now (the log marks what is still
+     * missing before them); a finished job whose last lines have not come within
+     * the tail wait gets them marked missing, with an alert.
+     */
     private void releaseExpired() {
         try {
-            buffer.expired(Instant.now()).forEach(this::writeUntilDone);
+            Instant now = Instant.now();
+            buffer.expired(now).forEach(this::writeUntilDone);
+            for (AuditRecord.Tail tail : List.copyOf(record.tails().values())) {
+                long last = record.logs().lastWritten(tail.jobId());
+                if (last >= tail.lines()) {
+                    record.tails().remove(tail.jobId());
+                } else if (!now.isBefore(tail.deadline())) {
+                    publish(List.of(DetectionRules.tailGap(tail.jobId(), tail.agent(), last + 1, tail.lines(), now)),
+                            "error");
+                    record.logs().markMissing(tail.jobId(), tail.lines(), now);
+                    LOG.errorf("job %s ended with %d output lines but lines %d to %d never arrived; the log marks them"
+                            + " missing", tail.jobId(), tail.lines(), last + 1, tail.lines());
+                    record.tails().remove(tail.jobId());
+                }
+            }
         } catch (RuntimeException e) {
             LOG.error("cannot release held output lines", e);
         }

@@ -35,6 +35,7 @@ public class JobRecordListener {
         JobStatusChanged status = EventJson.read(in.value(), JobStatusChanged.class);
         record.contexts().status(status);
         record.metadata().status(status);
+        record.jobEnded(status);
     }
 
     @Incoming(REQUESTS_CHANNEL)

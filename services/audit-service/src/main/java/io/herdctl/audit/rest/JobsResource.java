@@ -79,6 +79,7 @@ public class JobsResource {
         out.put("usage", m.get("usage"));
         out.put("outputFile", m.get("output_file"));
         out.put("lines", record.logs().lastWritten(id));
+        out.put("outputLines", row.outputLines());
         return out;
     }
 
@@ -99,9 +100,12 @@ public class JobsResource {
         for (String line : lines) {
             body.append(record.rules().redact(line)).append('\n');
         }
+        boolean complete = row != null && row.status().isTerminal()
+                && (row.outputLines() == null || record.logs().lastWritten(id) >= row.outputLines());
         return Response.ok(body.toString(), NDJSON)
                 .header("X-Herdctl-Next-Seq", first + lines.size())
                 .header("X-Herdctl-Job-Status", row == null ? "unknown" : row.status().wire())
+                .header("X-Herdctl-Log-Complete", complete)
                 .build();
     }
 

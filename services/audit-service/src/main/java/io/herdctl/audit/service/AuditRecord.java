@@ -3,9 +3,12 @@ package io.herdctl.audit.service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +23,7 @@ import io.herdctl.audit.domain.JobIndex;
 import io.herdctl.audit.domain.JobLogWriter;
 import io.herdctl.audit.domain.JobMetadataWriter;
 import io.herdctl.audit.domain.Retention;
+import io.herdctl.events.JobStatusChanged;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
@@ -40,7 +44,13 @@ public class AuditRecord {
     private final AlertStore alerts;
     private final JobContexts contexts = new JobContexts();
     private final Retention retention;
+    private final Duration tailWait;
+    private final Map<String, Tail> tails = new ConcurrentHashMap<>();
     private volatile boolean indexed;
+
+    /** A finished job whose log must reach {@code lines} lines by {@code deadline}. */
+    public record Tail(String jobId, String agent, long lines, Instant deadline) {
+    }
 
     public AuditRecord(AuditSettings settings) {
         Path jobs = settings.stateDir().resolve("jobs");
@@ -49,6 +59,7 @@ public class AuditRecord {
         this.index = new JobIndex(jobs);
         this.metadata = new JobMetadataWriter(jobs, rules::redact, index::put);
         this.alerts = new AlertStore(settings.stateDir().resolve("alerts"));
+        this.tailWait = settings.tailWait();
         this.retention = new Retention(index, alerts, logs, metadata, settings.retention().maxAge().orElse(null),
                 settings.retention().maxTotalSize().map(size -> size.asLongValue()).orElse(null));
         LOG.infof("%d detection rules loaded", rules.rules().size());
@@ -65,7 +76,25 @@ public class AuditRecord {
         index.rebuild();
         int n = alerts.rebuild();
         LOG.infof("%d alerts read back", n);
+        Instant now = Instant.now();
+        for (JobIndex.Row row : index.recentlyFinished(now.minus(Duration.ofHours(1)))) {
+            if (row.outputLines() != null) {
+                tails.put(row.id(), new Tail(row.id(), row.agent(), row.outputLines(), now.plus(tailWait)));
+            }
+        }
         indexed = true;
+    }
+
+    /** Notes how many lines a finished job wrote, so lines that never arrive are marked once the wait is over. */
+    public void jobEnded(JobStatusChanged s) {
+        if (s.status().isTerminal() && s.outputLines() != null) {
+            tails.put(s.jobId(), new Tail(s.jobId(), s.agent(), s.outputLines(), Instant.now().plus(tailWait)));
+        }
+    }
+
+    /** Finished jobs whose logs are still short of their line count. */
+    public Map<String, Tail> tails() {
+        return tails;
     }
 
     @Scheduled(every = "{herdctl.audit.retention.check-every}", delayed = "{herdctl.audit.retention.check-every}",

@@ -133,6 +133,29 @@ class AuditRecordTest {
     }
 
     @Test
+    void lastLinesThatNeverComeAreMarkedOnceTheJobHasEndedAndTheWaitIsOver() throws IOException {
+        String job = "job-2026-11-29-tail01";
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            topics.send(Topics.JOB_OUTPUT, job, text(job, 1, "only line that arrives"));
+            topics.send(Topics.JOB_STATUS, job, EventJson.write(new JobStatusChanged("s-tail", T.plusSeconds(5), 1, job,
+                    "builder", null, TriggerType.MANUAL, JobStatus.COMPLETED, ExitReason.SUCCESS, 0, T, T.plusSeconds(5),
+                    5000L, null, "runner-a", null, "done", null, null, 3L)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(job).size() == 1
+                    && given().get("/api/jobs/" + job).statusCode() == 200);
+            given().get("/api/jobs/" + job + "/output").then().header("X-Herdctl-Job-Status", "completed")
+                    .header("X-Herdctl-Log-Complete", "false");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(job).size() == 3);
+            List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(10),
+                    all -> all.stream().anyMatch(r -> r.key().equals(job)));
+            assertEquals("output-gap", OcsfFinding.read(alerts.stream().filter(r -> r.key().equals(job)).findFirst()
+                    .orElseThrow().value()).ruleId());
+        }
+        List<String> lines = lines(job);
+        assertTrue(lines.get(1).contains("OUTPUT_GAP") && lines.get(2).contains("OUTPUT_GAP"), lines.toString());
+        given().get("/api/jobs/" + job + "/output").then().header("X-Herdctl-Log-Complete", "true");
+    }
+
+    @Test
     void secretsAreMaskedInTheLogTheMetadataTheAlertsAndEveryApiAnswer() throws IOException {
         String job = "job-2026-11-29-sec001";
         try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {

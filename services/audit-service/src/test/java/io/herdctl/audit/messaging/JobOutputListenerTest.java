@@ -47,7 +47,8 @@ class JobOutputListenerTest {
     public static class TempStateDir implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("herdctl.audit.state-dir", STATE.toString(), "herdctl.audit.reorder-window", "2s");
+            return Map.of("herdctl.audit.state-dir", STATE.toString(), "herdctl.audit.reorder-window", "2s",
+                    "herdctl.audit.tail-wait", "3s");
         }
     }
 

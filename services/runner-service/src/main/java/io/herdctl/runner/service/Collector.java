@@ -175,7 +175,7 @@ final class Collector {
         String summary = result != null && result.text() != null ? result.text() : lastAssistantText;
         if (stop != null) {
             JobStatus status = stop.reason() == ExitReason.TIMEOUT ? JobStatus.FAILED : JobStatus.CANCELLED;
-            return new Outcome(status, stop.reason(), exitCode, stop.message(), sessionId, summary, usage);
+            return new Outcome(status, stop.reason(), exitCode, stop.message(), sessionId, summary, usage, seq);
         }
         String error = null;
         ExitReason reason = ExitReason.SUCCESS;
@@ -198,7 +198,7 @@ final class Collector {
                     + " output lines were not acknowledged by the broker";
         }
         return new Outcome(error == null ? JobStatus.COMPLETED : JobStatus.FAILED, reason, exitCode, error, sessionId,
-                summary, usage);
+                summary, usage, seq);
     }
 
     private boolean maxTurns() {

@@ -215,7 +215,7 @@ public class JobRunner {
         Instant now = clock.instant();
         JobStatusChanged claim = cancelled
                 .map(c -> status(job, JobStatus.CANCELLED, now, new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED,
-                        null, cancelMessage(c) + " before it started", null, null, null), null, now))
+                        null, cancelMessage(c) + " before it started", null, null, null, 0L), null, now))
                 .orElseGet(() -> status(job, JobStatus.PENDING, now, null, null, null));
         CompletableFuture<ClusterState.JobState> readBack = state.claimRead(claim.eventId());
         ClusterState.JobState settled;
@@ -496,7 +496,8 @@ public class JobRunner {
                 outcome == null ? null : outcome.reason(), outcome == null ? null : outcome.exitCode(), started, finished,
                 finished == null ? null : Duration.between(started, finished).toMillis(), executionId, runnerId,
                 outcome == null ? null : outcome.sessionId(), outcome == null ? null : outcome.summary(),
-                outcome == null ? null : outcome.usage(), outcome == null ? null : outcome.error());
+                outcome == null ? null : outcome.usage(), outcome == null ? null : outcome.error(),
+                outcome == null ? null : outcome.outputLines());
     }
 
     private static void await(CompletableFuture<Void> ack) {
