@@ -50,6 +50,15 @@ public final class TopicClient implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting for each record; {@link #flush} waits for all of them. Order per key is kept. */
+    public void sendAsync(String topic, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     /** Every record now on the topic, partition by partition, each in offset order. */
     public List<ConsumerRecord<String, String>> readAll(String topic) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
