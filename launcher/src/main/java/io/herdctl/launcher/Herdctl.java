@@ -27,7 +27,10 @@ public final class Herdctl {
                 case "up" -> up(rest);
                 case "trigger" -> System.exit(Client.fromEnvironment(System.out).trigger(rest));
                 case "schedules" -> System.exit(Client.fromEnvironment(System.out).schedules());
-                case "jobs", "job", "logs", "alerts" ->
+                case "alerts" -> System.exit(rest.contains("--follow") || rest.contains("-f")
+                        ? AlertFeed.run(rest, System.out, System.err)
+                        : JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
+                case "jobs", "job", "logs" ->
                         System.exit(JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
                 case "help", "-h", "--help" -> usage();
                 default -> {
