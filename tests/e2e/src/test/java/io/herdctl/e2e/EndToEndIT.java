@@ -184,6 +184,16 @@ class EndToEndIT {
             assertEquals("permission-denied", alert.ruleId());
             assertEquals(4, alert.seq());
         }
+        String[] feed = cli("alerts", "--follow", "--from-beginning", "--max", "1");
+        System.out.print("[e2e] herdctl alerts --follow (what a SIEM reads):\n" + feed[1]);
+        assertEquals("0", feed[0], feed[1]);
+        JsonNode finding = EventJson.mapper().readTree(feed[1].lines().filter(l -> l.startsWith("{")).findFirst()
+                .orElseThrow());
+        assertEquals(2004, finding.path("class_uid").asInt());
+        assertEquals(200401, finding.path("type_uid").asInt());
+        String[] listed = cli("alerts", "--job", jobId);
+        assertEquals("0", listed[0], listed[1]);
+        assertTrue(listed[1].contains("permission-denied"), listed[1]);
 
         String index = get(stack.url(Service.DASHBOARD) + "/").body();
         assertTrue(index.contains(jobId) && index.contains(AGENT), index);
@@ -234,6 +244,8 @@ class EndToEndIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("HERDCTL_SCHEDULER_URL", stack.url(Service.SCHEDULER));
         pb.environment().put("HERDCTL_DASHBOARD_URL", stack.url(Service.DASHBOARD));
+        pb.environment().put("HERDCTL_AUDIT_URL", stack.url(Service.AUDIT));
+        pb.environment().put("HERDCTL_KAFKA", stack.bootstrapServers());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "herdctl " + String.join(" ", args) + " did not end");
@@ -255,10 +267,32 @@ class EndToEndIT {
         assertEquals("2", unknown[0], unknown[1]);
         assertTrue(unknown[1].contains("Agent \"nobody\" not found"), unknown[1]);
 
+        String okJob = jobIdIn(ok[1]);
+        String[] logs = cli("logs", okJob, "--follow");
+        System.out.print("[e2e] herdctl logs --follow:\n" + logs[1]);
+        assertEquals("0", logs[0], logs[1]);
+        assertTrue(logs[1].contains("[ASSISTANT] Prompt received: Say hi. scenario:success"), logs[1]);
+        assertTrue(logs[1].lines().allMatch(l -> l.matches("^\\[\\d{4}-\\d{2}-\\d{2}T.*\\] \\[[A-Z_]+\\] .*")), logs[1]);
+        String[] failedLogs = cli("logs", jobIdIn(failed[1]), "-f");
+        assertEquals("1", failedLogs[0], "logs -f ends with the job's outcome: " + failedLogs[1]);
+        String[] jobs = cli("jobs", "--agent", AGENT, "--status", "completed,failed");
+        System.out.print("[e2e] herdctl jobs:\n" + jobs[1]);
+        assertEquals("0", jobs[0], jobs[1]);
+        assertTrue(jobs[1].contains(okJob) && jobs[1].contains("JOB ID") && jobs[1].contains(" jobs"), jobs[1]);
+        String[] job = cli("job", okJob);
+        assertEquals("0", job[0], job[1]);
+        assertTrue(job[1].contains("completed") && job[1].contains("Say hi."), job[1]);
+
         String[] schedules = cli("schedules");
         assertEquals("0", schedules[0], schedules[1]);
         assertTrue(schedules[1].contains(AGENT) && schedules[1].contains("tick") && schedules[1].contains("20s"),
                 schedules[1]);
+    }
+
+    private static String jobIdIn(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("job-\\d{4}-\\d{2}-\\d{2}-[a-z0-9]{6}").matcher(text);
+        assertTrue(m.find(), "no job id in: " + text);
+        return m.group();
     }
 
     @Test
