@@ -27,6 +27,14 @@ public final class ReorderBuffer<T> {
     public record Held<T>(JobOutputEmitted line, T token, Instant since) {
     }
 
+    /** What an offer released: lines to write, in order, and tokens of copies of held lines (nothing to write). */
+    public record Released<T>(List<Held<T>> ready, List<T> repeats) {
+
+        static <T> Released<T> of(List<Held<T>> ready) {
+            return new Released<>(ready, List.of());
+        }
+    }
+
     private final Duration window;
     private final int maxHeld;
     private final Map<String, TreeMap<Long, Held<T>>> held = new HashMap<>();
@@ -38,27 +46,27 @@ public final class ReorderBuffer<T> {
 
     /**
      * Takes a line; {@code next} is the sequence number the job's log expects.
-     * Returns the lines to write now, in order (empty while the line is held).
+     * Returns the lines to write now, in order (none while the line is held).
      * A line already behind the log is returned as it is: the caller decides.
+     * A second copy of a held line replaces it; the first copy's token comes back
+     * as a repeat, to acknowledge without writing.
      */
-    public List<Held<T>> offer(JobOutputEmitted line, T token, long next, Instant now) {
+    public Released<T> offer(JobOutputEmitted line, T token, long next, Instant now) {
         Held<T> h = new Held<>(line, token, now);
         if (line.seq() < next) {
-            return List.of(h);
+            return Released.of(List.of(h));
         }
         TreeMap<Long, Held<T>> job = held.get(line.jobId());
         if (line.seq() > next) {
             job = held.computeIfAbsent(line.jobId(), k -> new TreeMap<>());
-            Held<T> before = job.put(line.seq(), h);
-            List<Held<T>> out = new ArrayList<>();
-            if (before != null) {
-                out.add(before); // the same line twice while held: the older copy is released as a duplicate
-            }
+            Held<T> before = job.put(line.seq(), before(job, line.seq(), h));
+            List<T> repeats = before == null ? List.of() : List.of(before.token());
             if (job.size() > maxHeld) {
-                out.addAll(job.values());
+                List<Held<T>> out = new ArrayList<>(job.values());
                 held.remove(line.jobId());
+                return new Released<>(out, repeats);
             }
-            return out;
+            return new Released<>(List.of(), repeats);
         }
         List<Held<T>> out = new ArrayList<>();
         out.add(h);
@@ -78,7 +86,13 @@ public final class ReorderBuffer<T> {
                 held.remove(line.jobId());
             }
         }
-        return out;
+        return Released.of(out);
+    }
+
+    /** A copy keeps the first copy's arrival time, so repeats cannot hold a line back forever. */
+    private static <T> Held<T> before(TreeMap<Long, Held<T>> job, long seq, Held<T> h) {
+        Held<T> first = job.get(seq);
+        return first == null ? h : new Held<>(h.line(), h.token(), first.since());
     }
 
     /** The held lines of every job whose oldest held line has waited the window out, in order per job. */

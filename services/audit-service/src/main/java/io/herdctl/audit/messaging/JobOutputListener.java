@@ -91,11 +91,12 @@ public class JobOutputListener {
         }
         return CompletableFuture.runAsync(() -> {
             long next = record.logs().lastWritten(line.jobId()) + 1;
-            List<ReorderBuffer.Held<Message<String>>> ready = buffer.offer(line, message, next, Instant.now());
-            if (ready.isEmpty()) {
+            ReorderBuffer.Released<Message<String>> released = buffer.offer(line, message, next, Instant.now());
+            released.repeats().forEach(Message::ack);
+            if (released.ready().isEmpty()) {
                 LOG.debugf("job %s line %d waits for line %d", line.jobId(), line.seq(), next);
             }
-            ready.forEach(this::writeUntilDone);
+            released.ready().forEach(this::writeUntilDone);
         }, writer);
     }
 

@@ -68,4 +68,48 @@ class JobLogWriterTest {
                 () -> writer.fileOf("../../etc/cron.d/x"));
         assertTrue(e.getMessage().contains("job-YYYY-MM-DD"), e.getMessage());
     }
+
+    @Test
+    void aLastLineCutShortByACrashIsTrimmedAndWrittenAgain() throws IOException {
+        JobLogWriter writer = new JobLogWriter(dir);
+        writer.append(line(JOB, 1, "system", Map.of("type", "system", "content", "one")));
+        Files.writeString(dir.resolve(JOB + ".jsonl"), "{\"type\":\"assistant\",\"con",
+                java.nio.file.StandardOpenOption.APPEND);
+        JobLogWriter restarted = new JobLogWriter(dir);
+        assertEquals(1, restarted.lastWritten(JOB));
+        restarted.append(line(JOB, 2, "assistant", Map.of("type", "assistant", "content", "two")));
+        List<String> lines = Files.readAllLines(dir.resolve(JOB + ".jsonl"));
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(1).startsWith("{\"type\":\"assistant\",\"content\":\"two\""), lines.get(1));
+    }
+
+    @Test
+    void gapsAreMarkedKnownAfterARestartAndFilledByTheLateLine() throws IOException {
+        JobLogWriter writer = new JobLogWriter(dir);
+        writer.append(line(JOB, 1, "system", Map.of("type", "system", "content", "one")));
+        assertEquals(2, writer.append(line(JOB, 4, "system", Map.of("type", "system", "content", "four"))).missingBefore());
+        assertEquals(2, writer.markMissing(JOB, 6, T), "the tail the job said it wrote");
+        assertEquals(6, writer.lastWritten(JOB));
+
+        JobLogWriter restarted = new JobLogWriter(dir);
+        assertTrue(restarted.isGap(JOB, 2) && restarted.isGap(JOB, 3) && restarted.isGap(JOB, 6));
+        assertFalse(restarted.isGap(JOB, 4));
+        assertTrue(restarted.fill(line(JOB, 3, "assistant", Map.of("type", "assistant", "content", "three"))));
+        assertFalse(restarted.fill(line(JOB, 4, "assistant", Map.of("type", "assistant", "content", "not four"))),
+                "a real line is never replaced");
+        List<String> lines = Files.readAllLines(dir.resolve(JOB + ".jsonl"));
+        assertEquals(6, lines.size());
+        assertTrue(lines.get(1).contains("\"code\":\"OUTPUT_GAP\""));
+        assertTrue(lines.get(2).contains("\"content\":\"three\""));
+        assertTrue(lines.get(3).contains("\"content\":\"four\""));
+        assertEquals(List.of(lines.get(2), lines.get(3)), restarted.read(JOB, 3, 2));
+        assertFalse(restarted.isGap(JOB, 3));
+    }
+
+    @Test
+    void outputThatQuotesTheGapCodeIsNotTakenForAGap() throws IOException {
+        JobLogWriter writer = new JobLogWriter(dir);
+        writer.append(line(JOB, 1, "assistant", Map.of("type", "assistant", "content", "\"code\":\"OUTPUT_GAP\"")));
+        assertFalse(new JobLogWriter(dir).isGap(JOB, 1));
+    }
 }
