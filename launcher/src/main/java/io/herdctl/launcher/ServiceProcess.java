@@ -95,6 +95,11 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** The exit code, waiting for the process to end. */
+    public int exitValue() throws InterruptedException {
+        return process.waitFor();
+    }
+
     public ProcessHandle handle() {
         return process.toHandle();
     }

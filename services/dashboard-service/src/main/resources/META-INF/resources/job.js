@@ -3,8 +3,9 @@
  *
  * A live job's page reloads itself every few seconds (a <noscript> meta refresh does the same without JavaScript).
  * The reload holds while the Cancel button is in use, so it never cuts off the question or the request. The button
- * stays hidden without JavaScript, since it could not work. The request is a same-origin JSON POST: the dashboard
- * refuses cross-site POSTs and non-JSON bodies, so no other site can cancel a job through the browser.
+ * stays hidden without JavaScript, since it could not work. The request is a same-origin JSON POST carrying the page's
+ * CSRF token (from its <meta name="herdctl-csrf">): the dashboard refuses cross-site POSTs, non-JSON bodies and requests
+ * without the token, so no other site can cancel a job through the browser.
  */
 (() => {
   'use strict';
@@ -40,7 +41,11 @@
         const response = await fetch(`/api/jobs/${encodeURIComponent(jobId)}/cancel`, {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'X-Herdctl-Csrf': document.querySelector('meta[name="herdctl-csrf"]')?.content || '',
+          },
           body: JSON.stringify(reason.trim() ? { reason: reason.trim() } : {}),
         });
         if (response.status === 202) {

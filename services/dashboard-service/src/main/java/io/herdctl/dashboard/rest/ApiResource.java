@@ -25,6 +25,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import io.herdctl.dashboard.client.SchedulerClient;
 import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.dashboard.security.RequestIdentity;
 import io.herdctl.dashboard.service.CancelService;
 import io.herdctl.events.JobStatus;
 import io.smallrye.common.annotation.Blocking;
@@ -40,11 +41,14 @@ public class ApiResource {
     private final FleetView view;
     private final SchedulerClient scheduler;
     private final CancelService cancels;
+    private final RequestIdentity identity;
 
-    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler, CancelService cancels) {
+    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler, CancelService cancels,
+            RequestIdentity identity) {
         this.view = view;
         this.scheduler = scheduler;
         this.cancels = cancels;
+        this.identity = identity;
     }
 
     @GET
@@ -156,7 +160,7 @@ public class ApiResource {
         }
         CancelService.Outcome outcome;
         try {
-            outcome = cancels.cancel(id, reason);
+            outcome = cancels.cancel(id, reason, identity.actor());
         } catch (IllegalStateException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "BROKER_UNAVAILABLE", e.getMessage());
         }

@@ -13,18 +13,18 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * The dashboard shows prompts and output and can start jobs; with no
  * authentication in front of it, it must only be reachable from this machine.
- * Starting it on any other address fails, with the safe ways to do it.
+ * Starting it on any other address without an authentication mode fails, with
+ * the safe ways to do it.
  */
 @ApplicationScoped
 public class BindGuard {
 
     private final String host;
-    private final String auth;
+    private final AuthSettings.Mode auth;
 
-    public BindGuard(@ConfigProperty(name = "quarkus.http.host") String host,
-            @ConfigProperty(name = "herdctl.dashboard.auth", defaultValue = "none") String auth) {
+    public BindGuard(@ConfigProperty(name = "quarkus.http.host") String host, AuthSettings settings) {
         this.host = host;
-        this.auth = auth;
+        this.auth = settings.auth();
     }
 
     void check(@Observes StartupEvent event) {
@@ -32,16 +32,13 @@ public class BindGuard {
     }
 
     /** Throws, saying what to do instead, when serving on {@code host} with {@code auth} would be unsafe. */
-    public static void requireSafeBinding(String host, String auth) {
-        if ("none".equals(auth) && !isLoopback(host)) {
+    public static void requireSafeBinding(String host, AuthSettings.Mode auth) {
+        if (auth == AuthSettings.Mode.NONE && !isLoopback(host)) {
             throw new IllegalStateException("refusing to serve the dashboard on " + host + " without authentication: "
-                    + "anyone who can reach it could read job output and start jobs. Bind it to localhost "
-                    + "(quarkus.http.host=127.0.0.1, the default) and put an authenticating proxy such as oauth2-proxy in "
-                    + "front of it, or configure an authentication mode (herdctl.dashboard.auth).");
-        }
-        if (!"none".equals(auth)) {
-            throw new IllegalStateException("herdctl.dashboard.auth=" + auth + " is not supported by this version; "
-                    + "the only mode is 'none', on a loopback address");
+                    + "anyone who can reach it could read job output and start jobs. Either bind it to localhost "
+                    + "(quarkus.http.host=127.0.0.1, the default), or choose an authentication mode: "
+                    + "herdctl.dashboard.auth=proxy behind oauth2-proxy (with herdctl.dashboard.proxy.trusted-addresses "
+                    + "set to the proxy's address), or herdctl.dashboard.auth=token with herdctl.dashboard.token.sha256.");
         }
     }
 

@@ -22,10 +22,8 @@ import io.herdctl.events.JobStatus;
 public class CancelService {
 
     /**
-     * Who asked, as {@link JobCancelRequested#requestedBy()} records it. The
-     * dashboard has no users yet ({@code herdctl.dashboard.auth=none}, loopback
-     * only), and a user header from a proxy would be unauthenticated here, so every
-     * request is the dashboard's; an authentication mode would put its user here.
+     * Who asked when nobody is signed in ({@code herdctl.dashboard.auth=none},
+     * loopback only); with authentication, {@code dashboard:<user>}.
      */
     public static final String REQUESTED_BY = "dashboard";
 
@@ -51,6 +49,11 @@ public class CancelService {
 
     /** Publishes the request and waits for the broker; throws {@link IllegalStateException} when it did not take it. */
     public Outcome cancel(String jobId, String reason) {
+        return cancel(jobId, reason, REQUESTED_BY);
+    }
+
+    /** The same, recording who asked ({@code requestedBy}). */
+    public Outcome cancel(String jobId, String reason, String requestedBy) {
         JobView job = JobIds.isValid(jobId) ? view.job(jobId).orElse(null) : null;
         if (job == null) {
             return new UnknownJob(jobId);
@@ -59,7 +62,7 @@ public class CancelService {
             return new AlreadyFinished(jobId, job.status());
         }
         JobCancelRequested request = new JobCancelRequested(EventIds.random(), Instant.now(),
-                JobCancelRequested.SCHEMA_VERSION, jobId, REQUESTED_BY, reason);
+                JobCancelRequested.SCHEMA_VERSION, jobId, requestedBy, reason);
         publisher.publish(request);
         // This replica shows it at once; the others (and this one again) read it from the topic.
         view.cancelRequested(request);
