@@ -35,6 +35,22 @@ import io.herdctl.events.Severity;
  * and rule, so a line seen twice raises the same alert, which a SIEM can drop.
  * A rule with a threshold alerts on the line that completes the count within
  * its window, per job.
+ *
+ * <p>Most lines match no rule, so each rule first checks its <em>hints</em>:
+ * literal strings at least one of which every match of its regex contains
+ * (computed by {@link LiteralHints} from the regex; compared ASCII-case-folded
+ * for a case-insensitive rule). A subject that contains none of them cannot
+ * match, and the regex is not run on it; a rule whose regex yields no usable
+ * hints always runs it. A rules file may give them itself, under {@code match}:
+ * <pre>
+ *   match:
+ *     regex: '\bnc(?:at)?\b[^\n]*\s-e\s'
+ *     hints: [nc]      # optional; replaces the computed hints for this rule
+ * </pre>
+ * {@code hints} is a list of non-empty strings; every string the regex can match
+ * must contain one of them (or the rule misses what it should find), and an empty
+ * list turns the prefilter off for the rule. Each line's subjects (raw, text,
+ * tool input) are built once per line, and folded once when a rule needs it.
  */
 public final class DetectionRules {
 
@@ -51,13 +67,15 @@ public final class DetectionRules {
      * One rule: what to look at, the pattern, and what to call a match. A rule
      * with {@code redact} also masks what it matches, everywhere in the line,
      * with {@code [REDACTED:<rule id>]} before the line is stored or shown.
+     * {@code hints}: null to compute them from the pattern, else the rules file's
+     * own (empty: no prefilter).
      */
     public record Rule(String id, String title, Severity severity, Pattern pattern, Subject on, Set<String> types,
-            String tool, Pattern unless, Threshold threshold, boolean redact) {
+            String tool, Pattern unless, Threshold threshold, boolean redact, List<String> hints) {
 
-        /** A rule on the whole line, every type, no threshold. */
+        /** A rule on the whole line, every type, no threshold, hints computed. */
         public static Rule simple(String id, String title, Severity severity, Pattern pattern) {
-            return new Rule(id, title, severity, pattern, Subject.RAW, Set.of(), null, null, null, false);
+            return new Rule(id, title, severity, pattern, Subject.RAW, Set.of(), null, null, null, false, null);
         }
 
         public String mask() {
@@ -85,6 +103,9 @@ public final class DetectionRules {
 
     private final List<Rule> rules;
     private final List<Rule> redacting;
+    /** Per rule (same index as {@link #rules}), and per redacting rule: the hints checked before the regex. */
+    private final Prefilter[] filters;
+    private final Prefilter[] redactFilters;
     private final Map<String, Deque<Instant>> recent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Deque<Instant>> eldest) {
@@ -101,6 +122,43 @@ public final class DetectionRules {
         }
         this.rules = List.copyOf(rules);
         this.redacting = rules.stream().filter(Rule::redact).toList();
+        this.filters = this.rules.stream().map(Prefilter::of).toArray(Prefilter[]::new);
+        this.redactFilters = this.redacting.stream().map(Prefilter::of).toArray(Prefilter[]::new);
+    }
+
+    /**
+     * A rule's hints as compared ({@link LiteralHints#fold folded} for a case-insensitive
+     * rule); {@code fold}: whether the subject is folded first. No hints: the regex always runs.
+     */
+    record Prefilter(String[] hints, boolean fold) {
+        static final Prefilter NONE = new Prefilter(null, false);
+
+        static Prefilter of(Rule rule) {
+            boolean ci = (rule.pattern().flags() & Pattern.CASE_INSENSITIVE) != 0;
+            List<String> hints = rule.hints() != null ? rule.hints()
+                    : LiteralHints.required(rule.pattern()).orElse(List.of());
+            if (hints.isEmpty()) {
+                return NONE;
+            }
+            return new Prefilter(hints.stream().map(h -> ci ? LiteralHints.fold(h) : h).distinct()
+                    .toArray(String[]::new), ci);
+        }
+
+        /** Whether the regex may match {@code subject}; {@code folded}, when not null, is its folded form. */
+        boolean admits(String subject, String folded) {
+            return hints == null || LiteralHints.admits(hints, fold ? folded : subject);
+        }
+    }
+
+    /** The hints a rule's regex is prefiltered with (as compared); empty when it always runs. */
+    List<String> hints(String ruleId) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).id().equals(ruleId)) {
+                String[] h = filters[i].hints();
+                return h == null ? List.of() : List.of(h);
+            }
+        }
+        throw new IllegalArgumentException("no rule " + ruleId);
     }
 
     public List<Rule> rules() {
@@ -178,9 +236,28 @@ public final class DetectionRules {
                 throw new RulesException(where + ".redact: expected true or false");
             }
             out.add(new Rule(id, title, severity, pattern, on, Set.copyOf(types), text(match, "tool", where + ".match",
-                    false), unless, threshold, redact != null && redact.asBoolean()));
+                    false), unless, threshold, redact != null && redact.asBoolean(), hintsField(match, where + ".match")));
         }
         return out;
+    }
+
+    /** {@code hints: [a, b]}: null when absent; each a non-empty string. */
+    private static List<String> hintsField(JsonNode match, String where) {
+        JsonNode h = match.get("hints");
+        if (h == null || h.isNull()) {
+            return null;
+        }
+        if (!h.isArray()) {
+            throw new RulesException(where + ".hints: expected a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : h) {
+            if (!e.isValueNode() || e.isNull() || e.asText().isEmpty()) {
+                throw new RulesException(where + ".hints[" + out.size() + "]: expected a non-empty string");
+            }
+            out.add(e.asText());
+        }
+        return List.copyOf(out);
     }
 
     private static String text(JsonNode node, String field, String where, boolean required) {
@@ -232,15 +309,22 @@ public final class DetectionRules {
     public synchronized Inspection inspect(JobOutputEmitted line) {
         JobOutputEmitted clean = redact(line);
         List<AuditAlertRaised> alerts = new ArrayList<>();
-        for (Rule rule : rules) {
+        Subjects subjects = new Subjects(line);
+        Subjects cleanSubjects = clean == line ? subjects : null;
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
             if (!rule.types().isEmpty() && !rule.types().contains(line.type())) {
                 continue;
             }
             if (rule.tool() != null && !rule.tool().equals(line.entry().get("tool_name"))) {
                 continue;
             }
-            String subject = subject(rule.on(), line);
+            String subject = subjects.get(rule.on());
             if (subject == null) {
+                continue;
+            }
+            Prefilter filter = filters[i];
+            if (!filter.admits(subject, filter.fold() ? subjects.folded(rule.on()) : null)) {
                 continue;
             }
             if (!rule.pattern().matcher(subject).find()
@@ -250,11 +334,44 @@ public final class DetectionRules {
             if (rule.threshold() != null && !thresholdReached(rule, line)) {
                 continue;
             }
+            if (cleanSubjects == null) {
+                cleanSubjects = new Subjects(clean);
+            }
             alerts.add(new AuditAlertRaised(EventIds.derived(line.jobId(), Long.toString(line.seq()), rule.id()),
                     Instant.now(), AuditAlertRaised.SCHEMA_VERSION, line.jobId(), line.agent(), line.seq(), rule.id(),
-                    rule.title(), rule.severity(), excerpt(rule, subject(rule.on(), clean)), line.time()));
+                    rule.title(), rule.severity(), excerpt(rule, cleanSubjects.get(rule.on())), line.time()));
         }
         return new Inspection(List.copyOf(alerts), clean);
+    }
+
+    /** A line's subjects, each built once (the tool input is serialised at most once), and folded once if asked. */
+    private static final class Subjects {
+        private static final int KINDS = Subject.values().length;
+        private final JobOutputEmitted line;
+        private final String[] text = new String[KINDS];
+        private final boolean[] built = new boolean[KINDS];
+        private final String[] folded = new String[KINDS];
+
+        Subjects(JobOutputEmitted line) {
+            this.line = line;
+        }
+
+        String get(Subject on) {
+            int k = on.ordinal();
+            if (!built[k]) {
+                text[k] = subject(on, line);
+                built[k] = true;
+            }
+            return text[k];
+        }
+
+        String folded(Subject on) {
+            int k = on.ordinal();
+            if (folded[k] == null) {
+                folded[k] = LiteralHints.fold(get(on));
+            }
+            return folded[k];
+        }
     }
 
     /** The line with what the redacting rules match masked; the same line when nothing matched. */
@@ -275,7 +392,16 @@ public final class DetectionRules {
     /** The text with every redacting rule's matches masked (masks already there are kept as they are). */
     public String redact(String text) {
         String out = text;
-        for (Rule rule : redacting) {
+        String folded = null;
+        for (int i = 0; i < redacting.size(); i++) {
+            Rule rule = redacting.get(i);
+            Prefilter filter = redactFilters[i];
+            if (filter.fold() && folded == null) {
+                folded = LiteralHints.fold(out);
+            }
+            if (!filter.admits(out, folded)) {
+                continue; // no hint in the text: the pattern cannot match it
+            }
             Matcher m = rule.pattern().matcher(out);
             if (!m.find()) {
                 continue;
@@ -291,6 +417,7 @@ public final class DetectionRules {
             } while (m.find());
             if (from > 0) {
                 out = sb.append(out, from, out.length()).toString();
+                folded = null;
             }
         }
         return out;
@@ -336,7 +463,7 @@ public final class DetectionRules {
         return value;
     }
 
-    private static String subject(Subject on, JobOutputEmitted line) {
+    static String subject(Subject on, JobOutputEmitted line) {
         return switch (on) {
             case RAW -> line.raw();
             case TEXT -> {

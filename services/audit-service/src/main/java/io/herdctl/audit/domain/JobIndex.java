@@ -98,6 +98,8 @@ public final class JobIndex {
     private final Path jobsDir;
     private final Map<String, Row> byId = new ConcurrentHashMap<>();
     private final NavigableSet<Row> newestFirst = new ConcurrentSkipListSet<>(NEWEST_FIRST);
+    /** The same rows per agent, the most common filter: its page and count walk only that agent's jobs. */
+    private final Map<String, NavigableSet<Row>> byAgent = new ConcurrentHashMap<>();
 
     public JobIndex(Path jobsDir) {
         this.jobsDir = jobsDir;
@@ -108,6 +110,7 @@ public final class JobIndex {
         long t0 = System.nanoTime();
         byId.clear();
         newestFirst.clear();
+        byAgent.clear();
         if (!Files.isDirectory(jobsDir)) {
             return 0;
         }
@@ -137,6 +140,7 @@ public final class JobIndex {
             }
         });
         newestFirst.addAll(byId.values());
+        byId.values().forEach(r -> agentSet(r.agent()).add(r));
         LOG.infof("job index: %d jobs from %s in %d ms%s", byId.size(), jobsDir, (System.nanoTime() - t0) / 1_000_000,
                 unreadable.get() == 0 ? "" : " (" + unreadable.get() + " unreadable files left out)");
         return byId.size();
@@ -151,15 +155,22 @@ public final class JobIndex {
         Row old = byId.put(row.id(), row);
         if (old != null) {
             newestFirst.remove(old);
+            agentSet(old.agent()).remove(old);
         }
         newestFirst.add(row);
+        agentSet(row.agent()).add(row);
     }
 
     public synchronized void remove(String jobId) {
         Row old = byId.remove(jobId);
         if (old != null) {
             newestFirst.remove(old);
+            agentSet(old.agent()).remove(old);
         }
+    }
+
+    private NavigableSet<Row> agentSet(String agent) {
+        return byAgent.computeIfAbsent(agent, a -> new ConcurrentSkipListSet<>(NEWEST_FIRST));
     }
 
     public Row get(String jobId) {
@@ -182,40 +193,66 @@ public final class JobIndex {
     }
 
     public Page query(Query q) {
+        NavigableSet<Row> rows = candidates(q);
         Predicate<Row> match = filter(q);
         if (q.sort() == Sort.STARTED_AT) {
-            Iterable<Row> order = q.descending() ? newestFirst : newestFirst.descendingSet();
-            List<Row> rows = new ArrayList<>(Math.min(q.limit(), 512));
+            Iterable<Row> order = q.descending() ? rows : rows.descendingSet();
+            List<Row> page = new ArrayList<>(Math.min(q.limit(), 512));
             int total = 0;
             for (Row r : order) {
                 if (match.test(r)) {
-                    if (total >= q.offset() && rows.size() < q.limit()) {
-                        rows.add(r);
+                    if (total >= q.offset() && page.size() < q.limit()) {
+                        page.add(r);
                     }
                     total++;
                 }
             }
-            return new Page(rows, total);
+            return new Page(page, total);
         }
         Comparator<Row> order = q.descending() ? q.sort().ascending.reversed() : q.sort().ascending;
         int keep = q.offset() + q.limit();
-        // The page's rows and those before it, in a heap whose head is the worst kept.
+        // The rows up to the end of the page, in a heap whose head is the worst kept: a row that is not better
+        // than the head is passed over with one comparison, so most of the walk costs no heap operation.
         PriorityQueue<Row> best = new PriorityQueue<>(Math.min(keep, 4096) + 1, order.reversed());
         int total = 0;
-        for (Row r : newestFirst) {
+        for (Row r : rows) {
             if (!match.test(r)) {
                 continue;
             }
             total++;
-            best.add(r);
-            if (best.size() > keep) {
+            if (best.size() < keep) {
+                best.add(r);
+            } else if (order.compare(r, best.peek()) < 0) {
                 best.poll();
+                best.add(r);
             }
         }
         List<Row> sorted = new ArrayList<>(best);
         sorted.sort(order);
         List<Row> page = q.offset() >= sorted.size() ? List.of() : sorted.subList(q.offset(), sorted.size());
         return new Page(List.copyOf(page), total);
+    }
+
+    /** The rows a query can match, newest first: one agent's, and only those started in the time window. */
+    private NavigableSet<Row> candidates(Query q) {
+        NavigableSet<Row> rows = q.agent() == null ? newestFirst : byAgent.getOrDefault(q.agent(), EMPTY);
+        if (q.until() != null && q.since() != null) {
+            return q.since().isBefore(q.until()) ? rows.subSet(probe(q.until()), false, probe(q.since()), true) : EMPTY;
+        }
+        if (q.until() != null) {
+            return rows.tailSet(probe(q.until()), false);
+        }
+        if (q.since() != null) {
+            return rows.headSet(probe(q.since()), true);
+        }
+        return rows;
+    }
+
+    private static final NavigableSet<Row> EMPTY = new ConcurrentSkipListSet<>(NEWEST_FIRST);
+
+    /** A row that sorts just after every row started at {@code t} (no real id is empty). */
+    private static Row probe(Instant t) {
+        return new Row("", null, null, null, null, null, null, t, null, null, null, null, null);
     }
 
     private static Predicate<Row> filter(Query q) {

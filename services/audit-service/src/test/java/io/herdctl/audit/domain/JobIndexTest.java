@@ -97,6 +97,17 @@ class JobIndexTest {
     }
 
     @Test
+    void anAgentAndAWindowTogetherAndAnEmptyWindow() {
+        JobIndex index = index();
+        JobIndex.Page page = index.query(new JobIndex.Query("a", null, null, T.plusSeconds(3600), T.plusSeconds(3600L * 4),
+                JobIndex.Sort.DURATION, true, 50, 0));
+        assertEquals(List.of("job-2026-11-01-aaaaa1", "job-2026-11-01-aaaaa3"), ids(page), "hour 4 is outside [1, 4)");
+        assertEquals(0, index.query(new JobIndex.Query(null, null, null, T.plusSeconds(7200), T.plusSeconds(3600),
+                JobIndex.Sort.STARTED_AT, true, 50, 0)).total());
+        assertEquals(0, index.query(q("nobody", null, JobIndex.Sort.STARTED_AT, true, 50, 0)).total());
+    }
+
+    @Test
     void rebuildsFromTheYamlFilesAndLeavesOutWhatItCannotRead() throws IOException {
         Files.writeString(dir.resolve("job-2026-11-01-bbbbb1.yaml"), """
                 id: job-2026-11-01-bbbbb1

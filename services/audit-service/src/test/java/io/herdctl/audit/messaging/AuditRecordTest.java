@@ -168,9 +168,11 @@ class AuditRecordTest {
                     "input", Map.of("command", "git push https://x:" + TOKEN + "@github.com/a/b"))));
             topics.send(Topics.JOB_STATUS, job, status(job, "builder", JobStatus.COMPLETED, T.plusSeconds(9), 9, 0.01,
                     "pushed with " + TOKEN));
+            // The request (its prompt) and the statuses are read by separate consumers: wait for both.
             await().atMost(Duration.ofSeconds(30)).until(() -> lines(job).size() == 1
                     && given().get("/api/jobs/" + job).statusCode() == 200
-                    && "completed".equals(given().get("/api/jobs/" + job).jsonPath().getString("status")));
+                    && "completed".equals(given().get("/api/jobs/" + job).jsonPath().getString("status"))
+                    && given().get("/api/jobs/" + job).jsonPath().getString("prompt") != null);
             List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(10),
                     all -> all.stream().anyMatch(r -> r.key().equals(job)));
             String finding = alerts.stream().filter(r -> r.key().equals(job)).findFirst().orElseThrow().value();
@@ -212,7 +214,9 @@ class AuditRecordTest {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/jobs?agent=api-odd&status=failed")
                     .jsonPath().getInt("total") == 1 && given().get("/api/jobs?agent=api-even").jsonPath()
-                            .getInt("total") == 2 && lines(jobs[3]).size() == 3);
+                            .getInt("total") == 2 && lines(jobs[3]).size() == 3
+                    && java.util.Arrays.stream(jobs).allMatch(j -> given().get("/api/jobs/" + j).jsonPath()
+                            .getString("prompt") != null));
         }
         given().get("/api/jobs?agent=api-even").then().statusCode(200)
                 .body("jobs.jobId", equalTo(List.of(jobs[2], jobs[0]))).body("limit", equalTo(50));
