@@ -27,9 +27,9 @@ public final class OcsfFinding {
     public static final String OCSF_VERSION = "1.3.0";
 
     /** What the audit service knows about the job beyond the line: where it ran. */
-    public record Context(String containerId, String containerName, String image, String runnerId, String lineType) {
+    public record Context(String containerId, String runnerId, String lineType) {
 
-        public static final Context NONE = new Context(null, null, null, null, null);
+        public static final Context NONE = new Context(null, null, null);
     }
 
     private OcsfFinding() {
@@ -120,14 +120,8 @@ public final class OcsfFinding {
         }
         data.put("line", alert.excerpt());
         Map<String, Object> evidence = new LinkedHashMap<>();
-        if (ctx.containerId() != null || ctx.containerName() != null) {
-            Map<String, Object> container = new LinkedHashMap<>();
-            putIfPresent(container, "uid", ctx.containerId());
-            putIfPresent(container, "name", ctx.containerName());
-            if (ctx.image() != null) {
-                container.put("image", Map.of("name", ctx.image()));
-            }
-            evidence.put("container", container);
+        if (ctx.containerId() != null) {
+            evidence.put("container", Map.of("uid", ctx.containerId()));
         }
         evidence.put("data", data);
         doc.put("evidences", List.of(evidence));

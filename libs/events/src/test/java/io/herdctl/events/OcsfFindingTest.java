@@ -20,7 +20,7 @@ class OcsfFindingTest {
     @Test
     void isADetectionFindingWithTheRequiredBaseAttributes() throws Exception {
         JsonNode doc = EventJson.mapper().readTree(OcsfFinding.json(ALERT,
-                new OcsfFinding.Context("c0ffee", "herdctl-job-abc", "herdctl/runtime:latest", "runner-1", "tool_use")));
+                new OcsfFinding.Context("c0ffee", "runner-1", "tool_use")));
         assertEquals(2004, doc.path("class_uid").asInt());
         assertEquals(2, doc.path("category_uid").asInt());
         assertEquals(1, doc.path("activity_id").asInt());
@@ -36,7 +36,7 @@ class OcsfFindingTest {
         assertEquals("A reverse shell was attempted", doc.path("finding_info").path("title").asText());
         JsonNode evidence = doc.path("evidences").get(0);
         assertEquals("c0ffee", evidence.path("container").path("uid").asText());
-        assertEquals("herdctl/runtime:latest", evidence.path("container").path("image").path("name").asText());
+        assertEquals("runner-1", doc.path("unmapped").path("herdctl").path("runner_id").asText());
         assertEquals(42, evidence.path("data").path("seq").asLong());
         assertEquals("tool_use", evidence.path("data").path("line_type").asText());
         assertTrue(evidence.path("data").path("line").asText().contains("[REDACTED:secret-in-output]"));

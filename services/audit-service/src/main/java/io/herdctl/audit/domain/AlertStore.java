@@ -54,6 +54,11 @@ public final class AlertStore {
         this.dir = dir;
     }
 
+    /** Where the alert files are. */
+    public Path dir() {
+        return dir;
+    }
+
     public Path fileOf(String jobId) {
         if (!JobIds.isValid(jobId)) {
             throw new IllegalArgumentException("job id '" + jobId + "' is not a herdctl job id; " + JobIds.FORMAT_MESSAGE);

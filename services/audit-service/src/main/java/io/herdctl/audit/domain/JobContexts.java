@@ -37,7 +37,6 @@ public final class JobContexts {
     /** The OCSF context of a line of the job: its container and runner when known. */
     public synchronized OcsfFinding.Context of(String jobId, String lineType) {
         Where w = jobs.get(jobId);
-        return new OcsfFinding.Context(w == null ? null : w.containerId(), null, null, w == null ? null : w.runnerId(),
-                lineType);
+        return new OcsfFinding.Context(w == null ? null : w.containerId(), w == null ? null : w.runnerId(), lineType);
     }
 }

@@ -58,6 +58,11 @@ public final class JobLogWriter {
         this.jobsDir = jobsDir;
     }
 
+    /** Where the logs are. */
+    public Path dir() {
+        return jobsDir;
+    }
+
     /** What {@link #append} did with a line. */
     public record Appended(boolean written, long missingBefore) {
     }

@@ -84,7 +84,7 @@ public final class Retention {
 
     private long totalBytes() {
         long total = 0;
-        for (Path dir : List.of(logs.fileOf(JOB_PROBE).getParent(), alerts.fileOf(JOB_PROBE).getParent())) {
+        for (Path dir : List.of(logs.dir(), alerts.dir())) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -100,9 +100,6 @@ public final class Retention {
         }
         return total;
     }
-
-    /** Any valid id: only its directory is used. */
-    private static final String JOB_PROBE = "job-2000-01-01-000000";
 
     private static long sizeOf(Path file) {
         try {
