@@ -117,23 +117,29 @@ final class JobsClient {
             }
         }
         query.put("limit", Integer.toString(limit));
-        HttpResponse<String> r = get("/api/jobs" + query(query), Client.USAGE);
+        return list("/api/jobs", query, json, "jobs", new TextTable("JOB ID", "AGENT", "STATUS", "TRIGGER", "STARTED",
+                "DURATION", "COST", "ALERTS"), j -> new String[] {text(j.path("jobId")), text(j.path("agentName")),
+                        text(j.path("status")), text(j.path("triggerType")), localTime(j.path("startedAt")),
+                        duration(j.path("durationSeconds")), cost(j.path("costUsd")), text(j.path("alerts"))});
+    }
+
+    /** A list command's answer: as JSON, or as a table of its rows and an "N of TOTAL" line. */
+    private int list(String path, Map<String, String> query, boolean json, String field, TextTable table,
+            java.util.function.Function<JsonNode, String[]> row) throws InterruptedException {
+        HttpResponse<String> r = get(path + query(query), Client.USAGE);
         if (json) {
             return raw(r.body());
         }
         JsonNode page = tree(r);
-        TextTable table = new TextTable("JOB ID", "AGENT", "STATUS", "TRIGGER", "STARTED", "DURATION", "COST", "ALERTS");
         int shown = 0;
-        for (JsonNode j : page.path("jobs")) {
-            table.row(text(j.path("jobId")), text(j.path("agentName")), text(j.path("status")),
-                    text(j.path("triggerType")), localTime(j.path("startedAt")), duration(j.path("durationSeconds")),
-                    cost(j.path("costUsd")), text(j.path("alerts")));
+        for (JsonNode item : page.path(field)) {
+            table.row(row.apply(item));
             shown++;
         }
         if (shown > 0) {
             table.print(out);
         }
-        out.println(shown + " of " + page.path("total").asLong(shown) + " jobs");
+        out.println(shown + " of " + page.path("total").asLong(shown) + " " + field);
         return Client.OK;
     }
 
@@ -376,23 +382,9 @@ final class JobsClient {
             }
         }
         query.put("limit", Integer.toString(limit));
-        HttpResponse<String> r = get("/api/alerts" + query(query), Client.USAGE);
-        if (json) {
-            return raw(r.body());
-        }
-        JsonNode page = tree(r);
-        TextTable table = new TextTable("TIME", "SEVERITY", "RULE", "JOB", "LINE", "TITLE");
-        int shown = 0;
-        for (JsonNode a : page.path("alerts")) {
-            table.row(localTime(a.path("time")), text(a.path("severity")), text(a.path("ruleId")), text(a.path("jobId")),
-                    text(a.path("seq")), text(a.path("title")));
-            shown++;
-        }
-        if (shown > 0) {
-            table.print(out);
-        }
-        out.println(shown + " of " + page.path("total").asLong(shown) + " alerts");
-        return Client.OK;
+        return list("/api/alerts", query, json, "alerts", new TextTable("TIME", "SEVERITY", "RULE", "JOB", "LINE",
+                "TITLE"), a -> new String[] {localTime(a.path("time")), text(a.path("severity")), text(a.path("ruleId")),
+                        text(a.path("jobId")), text(a.path("seq")), text(a.path("title"))});
     }
 
     private static String severity(String s) {
