@@ -36,6 +36,25 @@ public final class FakeScheduler implements AutoCloseable {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        server.createContext("/api/schedules", exchange -> {
+            received.add(new Received(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath(), ""));
+            String path = exchange.getRequestURI().getPath();
+            int status = 200;
+            String json;
+            if (path.equals("/api/schedules")) {
+                json = "[{\"agent\":\"hello\",\"schedule\":\"tick\",\"enabled\":true}]";
+            } else if (path.startsWith("/api/schedules/hello/tick/")) {
+                json = "{\"agent\":\"hello\",\"schedule\":\"tick\",\"enabled\":" + path.endsWith("/enable") + "}";
+            } else {
+                status = 404;
+                json = "{\"error\":{\"code\":\"SCHEDULE_NOT_FOUND\",\"message\":\"not found\"}}";
+            }
+            byte[] answer = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
         server.start();
     }
 

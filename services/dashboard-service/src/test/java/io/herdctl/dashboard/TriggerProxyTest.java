@@ -40,4 +40,18 @@ class TriggerProxyTest {
         JsonNode absent = forwarded("{}").get("resume");
         assertEquals(true, absent == null || absent.isNull(), "no resume asked, none passed on: " + absent);
     }
+
+    @Test
+    void schedulesAreListedAndSwitchedThroughTheScheduler() throws Exception {
+        given().get("/api/schedules").then().statusCode(200).body("[0].agent", equalTo("hello"))
+                .body("[0].enabled", equalTo(true));
+        assertEquals("GET /api/schedules", scheduler.next().path());
+        given().post("/api/schedules/hello/tick/disable").then().statusCode(200).body("enabled", equalTo(false));
+        assertEquals("POST /api/schedules/hello/tick/disable", scheduler.next().path());
+        given().post("/api/schedules/hello/tick/enable").then().statusCode(200).body("enabled", equalTo(true));
+        assertEquals("POST /api/schedules/hello/tick/enable", scheduler.next().path());
+        given().post("/api/schedules/hello/nope/enable").then().statusCode(404)
+                .body("error.code", equalTo("SCHEDULE_NOT_FOUND"));
+        assertEquals("POST /api/schedules/hello/nope/enable", scheduler.next().path(), "the scheduler's answer, as given");
+    }
 }

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import io.herdctl.dashboard.client.ScheduleClient;
 import io.herdctl.dashboard.client.SchedulerClient;
 import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
@@ -42,11 +43,13 @@ public class ApiResource {
     private final SchedulerClient scheduler;
     private final CancelService cancels;
     private final RequestIdentity identity;
+    private final ScheduleClient schedules;
 
-    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler, CancelService cancels,
-            RequestIdentity identity) {
+    public ApiResource(FleetView view, @RestClient SchedulerClient scheduler, @RestClient ScheduleClient schedules,
+            CancelService cancels, RequestIdentity identity) {
         this.view = view;
         this.scheduler = scheduler;
+        this.schedules = schedules;
         this.cancels = cancels;
         this.identity = identity;
     }
@@ -79,8 +82,36 @@ public class ApiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response trigger(@PathParam("name") String name, SchedulerClient.TriggerRequest body) {
-        try (Response response = scheduler.trigger(name, body == null ? new SchedulerClient.TriggerRequest(null, null) : body)) {
-            return Response.status(response.getStatus()).entity(response.readEntity(Map.class)).build();
+        return fromScheduler(() -> scheduler.trigger(name,
+                body == null ? new SchedulerClient.TriggerRequest(null, null) : body), Map.class);
+    }
+
+    /** The schedules, as scheduler-service tells them (next fire UTC and local, last fire, why a slot waits). */
+    @GET
+    @Path("/schedules")
+    @Blocking
+    public Response schedules() {
+        return fromScheduler(schedules::list, List.class);
+    }
+
+    @POST
+    @Path("/schedules/{agent}/{schedule}/enable")
+    @Blocking
+    public Response enable(@PathParam("agent") String agent, @PathParam("schedule") String schedule) {
+        return fromScheduler(() -> schedules.set(agent, schedule, "enable"), Map.class);
+    }
+
+    @POST
+    @Path("/schedules/{agent}/{schedule}/disable")
+    @Blocking
+    public Response disable(@PathParam("agent") String agent, @PathParam("schedule") String schedule) {
+        return fromScheduler(() -> schedules.set(agent, schedule, "disable"), Map.class);
+    }
+
+    /** scheduler-service's answer passed on (status and JSON body); 503 when it does not answer. */
+    private static Response fromScheduler(java.util.function.Supplier<Response> call, Class<?> body) {
+        try (Response response = call.get()) {
+            return Response.status(response.getStatus()).entity(response.readEntity(body)).build();
         } catch (WebApplicationException e) {
             Response r = e.getResponse();
             Object entity = r.hasEntity() ? r.readEntity(Map.class) : Map.of("error", Map.of("message", e.getMessage()));
