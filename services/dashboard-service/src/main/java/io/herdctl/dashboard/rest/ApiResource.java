@@ -207,7 +207,6 @@ public class ApiResource {
     }
 
     static Response error(Response.Status status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", Map.of("code", code, "message", message))).build();
+        return ApiErrors.of(status, code, message);
     }
 }

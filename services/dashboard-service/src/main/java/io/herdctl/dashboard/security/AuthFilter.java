@@ -1,6 +1,5 @@
 package io.herdctl.dashboard.security;
 
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.ws.rs.Priorities;
@@ -15,7 +14,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-import io.herdctl.events.EventJson;
+import io.herdctl.dashboard.rest.ApiErrors;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -114,9 +113,8 @@ public class AuthFilter {
             return Response.seeOther(UriBuilder.fromPath("/login").queryParam("next", query == null ? next
                     : next + "?" + query).build()).build();
         }
-        Response.ResponseBuilder r = Response.status(decision.status()).type(MediaType.APPLICATION_JSON)
-                .entity(EventJson.write(Map.of("error", Map.of("code", decision.status() == 401 ? "UNAUTHENTICATED"
-                        : "FORBIDDEN", "message", decision.message()))));
+        Response.ResponseBuilder r = Response.fromResponse(ApiErrors.of(Response.Status.fromStatusCode(
+                decision.status()), decision.status() == 401 ? "UNAUTHENTICATED" : "FORBIDDEN", decision.message()));
         if (decision.status() == 401 && authenticator.mode() == AuthSettings.Mode.TOKEN) {
             r.header("WWW-Authenticate", "Bearer realm=\"herdctl\"");
         }
@@ -124,8 +122,7 @@ public class AuthFilter {
     }
 
     static Response error(Response.Status status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(EventJson.write(Map.of("error", Map.of("code", code, "message", message)))).build();
+        return ApiErrors.of(status, code, message);
     }
 
     private static String cookie(ContainerRequestContext request, String name) {

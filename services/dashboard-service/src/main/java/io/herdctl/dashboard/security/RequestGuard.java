@@ -5,11 +5,12 @@ import java.util.Set;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import io.herdctl.dashboard.rest.ApiErrors;
 
 /**
  * Browser-facing protections. A state-changing request sent by another site
@@ -59,7 +60,6 @@ public class RequestGuard {
     }
 
     private static Response forbidden(String why) {
-        return Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON)
-                .entity("{\"error\":{\"code\":\"FORBIDDEN\",\"message\":\"" + why.replace("\"", "'") + "\"}}").build();
+        return ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", why);
     }
 }
