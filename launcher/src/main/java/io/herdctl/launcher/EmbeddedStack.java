@@ -113,7 +113,10 @@ public final class EmbeddedStack implements AutoCloseable {
                 fleetEnvFile().ifPresent(env -> cmd.add("-Dherdctl.runner.env-file=" + env));
             }
             case AUDIT -> cmd.add("-Dherdctl.audit.state-dir=" + options.stateDir());
-            case DASHBOARD -> cmd.add("-Dquarkus.rest-client.scheduler.url=" + url(Service.SCHEDULER));
+            case DASHBOARD -> {
+                cmd.add("-Dquarkus.rest-client.scheduler.url=" + url(Service.SCHEDULER));
+                cmd.add("-Dquarkus.rest-client.audit.url=" + url(Service.AUDIT));
+            }
             default -> {
             }
         }

@@ -19,6 +19,12 @@ public final class Topics {
     public static final String JOB_STATUS = "herdctl.job-status.v1";
     /** Every stdout/stderr line of a job, keyed by job id so a job's lines stay in order. */
     public static final String JOB_OUTPUT = "herdctl.job-output.v1";
+    /**
+     * Each line as audit-service stored it in the job's log (masked, gaps marked),
+     * keyed by job id, published after the write: the live feed the dashboard
+     * streams to browsers, whose history comes from audit-service's output API.
+     */
+    public static final String JOB_LOG = "herdctl.job-log.v1";
     /** Requests to cancel a job, keyed by job id; every runner reads all of them. */
     public static final String JOB_CONTROL = "herdctl.job-control.v1";
     /** Runner heartbeats (alive, draining, stopped; jobs held), keyed by runner id; compacted. */
@@ -47,6 +53,7 @@ public final class Topics {
             new TopicSpec(JOB_REQUESTS, 6, false),
             new TopicSpec(JOB_STATUS, 6, false),
             new TopicSpec(JOB_OUTPUT, 6, false, MAX_OUTPUT_RECORD_BYTES),
+            new TopicSpec(JOB_LOG, 6, false, MAX_OUTPUT_RECORD_BYTES),
             new TopicSpec(JOB_CONTROL, 3, false),
             new TopicSpec(RUNNERS, 1, true),
             new TopicSpec(SCHEDULES, 1, true),

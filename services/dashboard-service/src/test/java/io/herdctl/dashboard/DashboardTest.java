@@ -26,12 +26,10 @@ import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.ExitReason;
 import io.herdctl.events.JobCancelRequested;
-import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.JobUsage;
-import io.herdctl.events.OutputStream;
 import io.herdctl.events.Severity;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
@@ -47,14 +45,21 @@ import io.restassured.http.ContentType;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = FakeAudit.Resource.class, restrictToAnnotatedClass = true)
 @TestProfile(DashboardTest.NoScheduler.class)
 class DashboardTest {
 
-    /** Points the trigger proxy at a port where nothing listens. */
+    /**
+     * Points the trigger proxy at a port where nothing listens; reads the live
+     * feed from its start, so a record sent before the consumer has its
+     * partitions is not skipped; beats every second.
+     */
     public static class NoScheduler implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.rest-client.scheduler.url", "http://127.0.0.1:9");
+            return Map.of("quarkus.rest-client.scheduler.url", "http://127.0.0.1:9",
+                    "mp.messaging.incoming.job-log.auto.offset.reset", "earliest",
+                    "herdctl.live.heartbeat", "1s");
         }
     }
 
@@ -62,6 +67,7 @@ class DashboardTest {
     static final Instant T = Instant.parse("2026-03-04T05:06:07Z");
 
     EmbeddedKafkaBroker broker;
+    FakeAudit audit;
 
     @TestHTTPResource("/")
     URI base;
@@ -84,12 +90,14 @@ class DashboardTest {
             topics.send(Topics.JOB_STATUS, JOB, EventJson.write(new JobStatusChanged("e2", T.plusSeconds(1), 1, JOB, "hello",
                     "tick", TriggerType.SCHEDULE, JobStatus.RUNNING, null, null, T.plusSeconds(1), null, null, "c1", "r1",
                     null, null, null, null)));
-            topics.send(Topics.JOB_OUTPUT, JOB, EventJson.write(new JobOutputEmitted("e3", T.plusSeconds(2), 1, JOB, "hello",
-                    1, OutputStream.STDOUT, "assistant", "{}", false,
-                    Map.of("type", "assistant", "content", "<script>alert(1)</script> hello"))));
-            topics.send(Topics.JOB_OUTPUT, JOB, EventJson.write(new JobOutputEmitted("e4", T.plusSeconds(2), 1, JOB, "hello",
-                    2, OutputStream.STDOUT, "tool_result", "{}", false,
-                    Map.of("type", "tool_result", "success", false, "error", "EACCES: permission denied"))));
+            audit.append(JOB, "{\"type\":\"assistant\",\"content\":\"<script>alert(1)</script> hello\","
+                    + "\"timestamp\":\"2026-03-04T05:06:09Z\"}",
+                    "{\"type\":\"tool_result\",\"success\":false,\"error\":\"EACCES: permission denied\","
+                    + "\"timestamp\":\"2026-03-04T05:06:09Z\"}");
+            audit.status(JOB, "completed", true);
+            audit.alert("a1", JOB, 2, "permission-denied", "Permission denied", "medium");
+            audit.listed(Map.of("jobId", JOB, "agentName", "hello", "status", "completed", "exitCode", 0,
+                    "triggerType", "schedule", "createdAt", "2026-03-04T05:06:07Z"));
             topics.send(Topics.ALERTS, JOB, OcsfFinding.json(new AuditAlertRaised("a1", T.plusSeconds(3), 1, JOB, "hello", 2,
                     "permission-denied", "Permission denied", Severity.MEDIUM, "EACCES", T), OcsfFinding.Context.NONE));
             topics.send(Topics.JOB_STATUS, JOB, EventJson.write(new JobStatusChanged("e5", T.plusSeconds(4), 1, JOB, "hello",
@@ -112,9 +120,12 @@ class DashboardTest {
         given().get("/api/jobs?agentName=hello&status=completed").then().statusCode(200)
                 .body("total", equalTo(1)).body("jobs[0].jobId", equalTo(JOB)).body("jobs[0].exitCode", equalTo(0))
                 .body("jobs[0].triggerType", equalTo("schedule")).body("limit", equalTo(50));
-        given().get("/api/jobs?status=exploded").then().statusCode(400).body("error.code", equalTo("INVALID_STATUS"));
+        given().get("/api/jobs?status=exploded").then().statusCode(400)
+                .body("error.message", containsString("\"exploded\" is not one of"));
         given().get("/api/jobs?limit=500").then().statusCode(400);
-        given().get("/api/jobs/job-2026-01-01-nope00").then().statusCode(404);
+        given().get("/api/jobs/job-2026-01-01-nope00").then().statusCode(404).body("error.code", equalTo("JOB_NOT_FOUND"));
+        given().get("/api/fleet/status").then().statusCode(200).body("counts.totalAgents", equalTo(1))
+                .body("counts.totalSchedules", equalTo(1)).body("scheduler.status", equalTo("unavailable"));
 
         given().get("/").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("default-src 'self'"))

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** scheduler-service's trigger API; the scheduler owns job ids and capacity. */
@@ -21,7 +22,7 @@ public interface SchedulerClient {
      * {@code resume} is passed on as given (true, false, a session id, or
      * absent); scheduler-service checks it and answers 400 when it is malformed.
      */
-    record TriggerRequest(String prompt, JsonNode resume) {
+    record TriggerRequest(String prompt, @JsonAlias("scheduleName") String schedule, JsonNode resume) {
     }
 
     @POST

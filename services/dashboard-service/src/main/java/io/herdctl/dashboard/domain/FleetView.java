@@ -1,5 +1,6 @@
 package io.herdctl.dashboard.domain;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,17 +18,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.JobCancelRequested;
-import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.events.FleetRevisionEvaluated;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatusChanged;
 
 /**
- * The dashboard's read model, built from the topics: agents, recent jobs, the
- * output of recent jobs, cancel requests, and alerts. Memory is bounded: the
- * newest {@link #MAX_JOBS} jobs, output for the newest
- * {@link #MAX_JOBS_WITH_OUTPUT} of them up to {@link #MAX_LINES_PER_JOB} lines
- * each, the latest {@link #MAX_JOBS} cancel requests, and the newest
- * {@link #MAX_ALERTS} alerts; the complete record stays in audit-service's files.
+ * The dashboard's read model of what is happening now, built from the topics:
+ * agents, the fleet's last evaluated revision, recent jobs, cancel requests and
+ * alerts. Memory is bounded: the newest {@link #MAX_JOBS} jobs, the latest
+ * {@link #MAX_JOBS} cancel requests, and the newest {@link #MAX_ALERTS} alerts.
+ * The history (every job, its log, every alert) is audit-service's, read through
+ * its API.
  *
  * <p>Cancel requests are kept apart from the jobs: they come on their own topic,
  * so one may be read before the request of its job.
@@ -36,18 +37,10 @@ import io.herdctl.events.JobStatusChanged;
 public class FleetView {
 
     static final int MAX_JOBS = 5_000;
-    static final int MAX_JOBS_WITH_OUTPUT = 200;
-    static final int MAX_LINES_PER_JOB = 5_000;
     static final int MAX_ALERTS = 2_000;
 
     private final Map<String, AgentSpec> agents = new TreeMap<>();
     private final Map<String, JobView> jobs = new HashMap<>();
-    private final Map<String, List<JobOutputEmitted>> output = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<JobOutputEmitted>> eldest) {
-            return size() > MAX_JOBS_WITH_OUTPUT;
-        }
-    };
     private final Map<String, JobCancelRequested> cancels = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, JobCancelRequested> eldest) {
@@ -55,6 +48,9 @@ public class FleetView {
         }
     };
     private final Deque<AuditAlertRaised> alerts = new ArrayDeque<>();
+    private FleetRevisionEvaluated lastRevision;
+    private FleetRevisionEvaluated lastAccepted;
+    private final Instant since = Instant.now();
 
     public synchronized void agentResolved(AgentSpec spec) {
         agents.put(spec.qualifiedName(), spec);
@@ -76,11 +72,29 @@ public class FleetView {
         trimJobs();
     }
 
-    public synchronized void outputEmitted(JobOutputEmitted line) {
-        List<JobOutputEmitted> lines = output.computeIfAbsent(line.jobId(), id -> new ArrayList<>());
-        if (lines.size() < MAX_LINES_PER_JOB && (lines.isEmpty() || lines.get(lines.size() - 1).seq() < line.seq())) {
-            lines.add(line);
+    /** The newest evaluation wins; an accepted one is also kept apart, as the revision in force. */
+    public synchronized void revisionEvaluated(FleetRevisionEvaluated r) {
+        if (lastRevision == null || !r.time().isBefore(lastRevision.time())) {
+            lastRevision = r;
         }
+        if (r.accepted() && (lastAccepted == null || !r.time().isBefore(lastAccepted.time()))) {
+            lastAccepted = r;
+        }
+    }
+
+    /** The last revision config-service evaluated, accepted or not. */
+    public synchronized Optional<FleetRevisionEvaluated> lastRevision() {
+        return Optional.ofNullable(lastRevision);
+    }
+
+    /** The revision in force: the last one accepted. */
+    public synchronized Optional<FleetRevisionEvaluated> acceptedRevision() {
+        return Optional.ofNullable(lastAccepted);
+    }
+
+    /** When this read model started (the dashboard's uptime). */
+    public Instant since() {
+        return since;
     }
 
     /** Remembers the first request to cancel a job; asking again changes nothing that is shown. */
@@ -127,10 +141,6 @@ public class FleetView {
 
     public synchronized Optional<JobCancelRequested> cancelRequest(String jobId) {
         return Optional.ofNullable(cancels.get(jobId));
-    }
-
-    public synchronized List<JobOutputEmitted> output(String jobId) {
-        return List.copyOf(output.getOrDefault(jobId, List.of()));
     }
 
     public synchronized List<AuditAlertRaised> alerts(Predicate<AuditAlertRaised> filter) {

@@ -10,7 +10,10 @@ import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobCancelRequested;
-import io.herdctl.events.JobOutputEmitted;
+import io.herdctl.dashboard.live.LiveOutput;
+import io.herdctl.events.AuditAlertRaised;
+import io.herdctl.events.FleetRevisionEvaluated;
+import io.herdctl.events.JobLogAppended;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatusChanged;
 
@@ -21,14 +24,17 @@ public class TopicListener {
     public static final String AGENTS = "agents";
     public static final String JOB_REQUESTS = "job-requests";
     public static final String JOB_STATUS = "job-status";
-    public static final String JOB_OUTPUT = "job-output";
+    public static final String JOB_LOG = "job-log";
+    public static final String REVISIONS = "fleet-revisions";
     public static final String ALERTS = "alerts";
     public static final String JOB_CONTROL = "job-control";
 
     private final FleetView view;
+    private final LiveOutput live;
 
-    public TopicListener(FleetView view) {
+    public TopicListener(FleetView view, LiveOutput live) {
         this.view = view;
+        this.live = live;
     }
 
     @Incoming(AGENTS)
@@ -49,12 +55,20 @@ public class TopicListener {
 
     @Incoming(JOB_STATUS)
     public void onJobStatus(ConsumerRecord<String, String> record) {
-        view.jobStatusChanged(EventJson.read(record.value(), JobStatusChanged.class));
+        JobStatusChanged status = EventJson.read(record.value(), JobStatusChanged.class);
+        view.jobStatusChanged(status);
+        live.statusChanged(status);
     }
 
-    @Incoming(JOB_OUTPUT)
-    public void onOutput(ConsumerRecord<String, String> record) {
-        view.outputEmitted(EventJson.read(record.value(), JobOutputEmitted.class));
+    /** The stored log, read from the newest record on: what came before is read from audit-service. */
+    @Incoming(JOB_LOG)
+    public void onLogLine(ConsumerRecord<String, String> record) {
+        live.appended(EventJson.read(record.value(), JobLogAppended.class));
+    }
+
+    @Incoming(REVISIONS)
+    public void onRevision(ConsumerRecord<String, String> record) {
+        view.revisionEvaluated(EventJson.read(record.value(), FleetRevisionEvaluated.class));
     }
 
     /** Every replica reads every cancel request, so each shows it whichever one took it. */
@@ -65,6 +79,8 @@ public class TopicListener {
 
     @Incoming(ALERTS)
     public void onAlert(ConsumerRecord<String, String> record) {
-        view.alertRaised(OcsfFinding.read(record.value()));
+        AuditAlertRaised alert = OcsfFinding.read(record.value());
+        view.alertRaised(alert);
+        live.alertRaised(alert);
     }
 }

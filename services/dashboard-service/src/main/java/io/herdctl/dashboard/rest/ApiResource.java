@@ -3,7 +3,6 @@ package io.herdctl.dashboard.rest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -27,8 +26,10 @@ import io.herdctl.dashboard.client.SchedulerClient;
 import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
 import io.herdctl.dashboard.security.RequestIdentity;
+import io.herdctl.dashboard.service.AuditReader;
 import io.herdctl.dashboard.service.CancelService;
-import io.herdctl.events.JobStatus;
+import io.herdctl.dashboard.service.FleetSchedules;
+import io.herdctl.events.JobIds;
 import io.smallrye.common.annotation.Blocking;
 
 /** herdctl's web API, in the original's shapes, for what this version has. */
@@ -44,10 +45,14 @@ public class ApiResource {
     private final CancelService cancels;
     private final RequestIdentity identity;
     private final ScheduleClient schedules;
+    private final AuditReader audit;
+    private final FleetSchedules schedulePlans;
 
     public ApiResource(FleetView view, @RestClient SchedulerClient scheduler, @RestClient ScheduleClient schedules,
-            CancelService cancels, RequestIdentity identity) {
+            CancelService cancels, RequestIdentity identity, AuditReader audit, FleetSchedules schedulePlans) {
         this.view = view;
+        this.audit = audit;
+        this.schedulePlans = schedulePlans;
         this.scheduler = scheduler;
         this.schedules = schedules;
         this.cancels = cancels;
@@ -83,7 +88,7 @@ public class ApiResource {
     @Blocking
     public Response trigger(@PathParam("name") String name, SchedulerClient.TriggerRequest body) {
         return fromScheduler(() -> scheduler.trigger(name,
-                body == null ? new SchedulerClient.TriggerRequest(null, null) : body), Map.class);
+                body == null ? new SchedulerClient.TriggerRequest(null, null, null) : body), Map.class);
     }
 
     /** The schedules, as scheduler-service tells them (next fire UTC and local, last fire, why a slot waits). */
@@ -122,35 +127,59 @@ public class ApiResource {
         }
     }
 
+    /**
+     * herdctl's job list, from audit-service's history (every job, not only the
+     * recent ones the read model keeps): {@code agentName} and {@code status} as in
+     * herdctl, plus audit-service's {@code triggerType}, {@code since}, {@code until}
+     * and {@code sort}; its answer, errors included, is passed on.
+     */
     @GET
     @Path("/jobs")
+    @Blocking
     public Response jobs(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("agentName") String agentName, @QueryParam("status") String status) {
+            @QueryParam("agentName") String agentName, @QueryParam("status") String status,
+            @QueryParam("triggerType") String triggerType, @QueryParam("since") String since,
+            @QueryParam("until") String until, @QueryParam("sort") String sort) {
         if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
             return error(Response.Status.BAD_REQUEST, "INVALID_PAGE", "limit must be 1.." + MAX_LIMIT
                     + " and offset 0 or more");
         }
-        Predicate<JobView> filter = j -> agentName == null || j.agent().equals(agentName);
-        if (status != null) {
-            JobStatus wanted;
-            try {
-                wanted = JobStatus.fromWire(status);
-            } catch (IllegalArgumentException e) {
-                return error(Response.Status.BAD_REQUEST, "INVALID_STATUS", "Invalid status '" + status + "': "
-                        + e.getMessage());
-            }
-            filter = filter.and(j -> j.status() == wanted);
-        }
-        List<JobView> all = view.jobs(filter);
-        List<ApiViews.JobInfo> page = all.stream().skip(offset).limit(limit).map(ApiViews.JobInfo::of).toList();
-        return Response.ok(new ApiViews.JobPage(page, all.size(), limit, offset, List.of())).build();
+        return fromAudit(() -> audit.jobs(agentName, status, triggerType, since, until, sort, limit, offset));
     }
 
+    /** A job as the read model has it (live, with usage), else as audit-service recorded it. */
     @GET
     @Path("/jobs/{id}")
+    @Blocking
     public Response job(@PathParam("id") String id) {
         return view.job(id).map(j -> Response.ok(ApiViews.JobInfo.of(j)).build())
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "JOB_NOT_FOUND", "Job '" + id + "' not found"));
+                .orElseGet(() -> {
+                    if (!JobIds.isValid(id)) {
+                        return error(Response.Status.NOT_FOUND, "JOB_NOT_FOUND", "Job '" + id + "' not found");
+                    }
+                    return fromAudit(() -> audit.job(id).map(j -> new AuditReader.Answer(200, j))
+                            .orElse(new AuditReader.Answer(404, null)));
+                });
+    }
+
+    /** herdctl's fleet status: the counts, the configuration in force, the scheduler's plans. */
+    @GET
+    @Path("/fleet/status")
+    @Blocking
+    public ApiViews.FleetStatus fleetStatus() {
+        return ApiViews.FleetStatus.of(view, schedulePlans.snapshot());
+    }
+
+    private static Response fromAudit(java.util.function.Supplier<AuditReader.Answer> call) {
+        try {
+            AuditReader.Answer answer = call.get();
+            if (answer.status() == 404 && (answer.body() == null || answer.body().isEmpty())) {
+                return error(Response.Status.NOT_FOUND, "JOB_NOT_FOUND", "Job not found");
+            }
+            return Response.status(answer.status()).entity(answer.body()).type(MediaType.APPLICATION_JSON).build();
+        } catch (AuditReader.Unavailable e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "AUDIT_UNAVAILABLE", e.getMessage());
+        }
     }
 
     /**

@@ -3,7 +3,10 @@ package io.herdctl.dashboard.rest;
 import java.time.Instant;
 import java.util.List;
 
+import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.dashboard.service.FleetSchedules;
+import io.herdctl.events.FleetRevisionEvaluated;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobUsage;
@@ -59,6 +62,49 @@ public final class ApiViews {
     }
 
     public record Health(String status, Instant timestamp) {
+    }
+
+    /**
+     * herdctl's {@code FleetStatus}: {@code state} is {@code running} once a
+     * configuration is in force ({@code initializing} before, {@code degraded} when
+     * the last change was rejected); {@code config} is this version's addition.
+     */
+    public record FleetStatus(String state, long uptimeSeconds, Instant initializedAt, Instant startedAt,
+            Instant stoppedAt, Counts counts, SchedulerInfo scheduler, ConfigInfo config, String lastError) {
+
+        public static FleetStatus of(FleetView view, FleetSchedules.Snapshot plans) {
+            List<AgentSpec> agents = view.agents();
+            List<JobView> live = view.jobs(j -> !j.status().isTerminal());
+            long runningAgents = live.stream().filter(j -> j.status() == JobStatus.RUNNING).map(JobView::agent)
+                    .distinct().count();
+            int schedules = agents.stream().mapToInt(a -> a.schedules().size()).sum();
+            FleetRevisionEvaluated last = view.lastRevision().orElse(null);
+            FleetRevisionEvaluated inForce = view.acceptedRevision().orElse(null);
+            String state = inForce == null ? "initializing" : last != null && !last.accepted() ? "degraded" : "running";
+            String lastError = last != null && !last.accepted() && !last.errors().isEmpty()
+                    ? last.errors().get(0).toString() : plans.error();
+            return new FleetStatus(state, java.time.Duration.between(view.since(), Instant.now()).toSeconds(),
+                    view.since(), inForce == null ? null : inForce.time(), null,
+                    new Counts(agents.size(), (int) (agents.size() - runningAgents), (int) runningAgents, schedules,
+                            (int) live.stream().filter(j -> j.status() == JobStatus.RUNNING).count(),
+                            (int) live.stream().filter(j -> j.status() == JobStatus.PENDING).count()),
+                    new SchedulerInfo(plans.error() == null ? "running" : "unavailable", plans.plans().size(),
+                            (int) plans.plans().values().stream().filter(FleetSchedules.Plan::enabled).count()),
+                    last == null ? null : new ConfigInfo(last.revision(), last.accepted(), last.time(),
+                            inForce == null ? null : inForce.revision(), last.errors().stream().map(Object::toString).toList()),
+                    lastError);
+        }
+    }
+
+    public record Counts(int totalAgents, int idleAgents, int runningAgents, int totalSchedules, int runningJobs,
+            int pendingJobs) {
+    }
+
+    public record SchedulerInfo(String status, int schedules, int enabledSchedules) {
+    }
+
+    public record ConfigInfo(String revision, boolean accepted, Instant evaluatedAt, String revisionInForce,
+            List<String> errors) {
     }
 
     /** Body of {@code POST /api/jobs/{id}/cancel}; it and its reason are optional. */

@@ -1,165 +1,356 @@
 package io.herdctl.dashboard.web;
 
-import java.time.Duration;
+import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.herdctl.dashboard.client.SchedulerClient;
 import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.dashboard.security.RequestIdentity;
+import io.herdctl.dashboard.service.AuditReader;
+import io.herdctl.dashboard.service.FleetSchedules;
+import io.herdctl.dashboard.web.Rows.AgentRow;
+import io.herdctl.dashboard.web.Rows.AlertRow;
+import io.herdctl.dashboard.web.Rows.Fact;
+import io.herdctl.dashboard.web.Rows.JobRow;
+import io.herdctl.dashboard.web.Rows.LineRow;
+import io.herdctl.dashboard.web.Rows.Pager;
+import io.herdctl.dashboard.web.Rows.RevisionRow;
+import io.herdctl.dashboard.web.Rows.ScheduleRow;
 import io.herdctl.events.AgentSpec;
-import io.herdctl.events.AuditAlertRaised;
-import io.herdctl.events.EventJson;
+import io.herdctl.events.ConfigProblem;
+import io.herdctl.events.FleetRevisionEvaluated;
 import io.herdctl.events.JobCancelRequested;
-import io.herdctl.events.JobOutputEmitted;
+import io.smallrye.common.annotation.Blocking;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * Server-rendered pages: the fleet with its recent jobs, and one job with its
- * output. A pending or running job's page offers a Cancel button (driven by
- * {@code /job.js}, since the Content-Security-Policy allows no inline script)
- * until a cancel has been requested; then it says so.
+ * The operator's pages, rendered on the server and usable without scripts: the
+ * fleet, an agent (its effective configuration and a trigger form), the job
+ * history, a job with its log (followed live by {@code /job.js} over
+ * {@link LiveResource}), and the alerts. Live state comes from the read model;
+ * history, logs and alerts from audit-service; schedules from scheduler-service.
+ * When one of them does not answer, the page says so and shows the rest.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
+@Blocking
 public class PageResource {
 
     static final int RECENT_JOBS = 25;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    static final int PAGE_SIZE = 50;
+    /** Lines rendered with the page; the rest of a longer log follows over the live stream. */
+    static final int FIRST_LINES = 2_000;
+    static final java.time.Duration REQUEST_WAIT = java.time.Duration.ofSeconds(5);
 
     private final FleetView view;
+    private final AuditReader audit;
+    private final FleetSchedules schedules;
+    private final SchedulerClient scheduler;
+    private final RequestIdentity identity;
+    private final Charts charts;
 
-    public PageResource(FleetView view) {
+    public PageResource(FleetView view, AuditReader audit, FleetSchedules schedules,
+            @RestClient SchedulerClient scheduler, RequestIdentity identity, Charts charts) {
         this.view = view;
+        this.audit = audit;
+        this.schedules = schedules;
+        this.scheduler = scheduler;
+        this.identity = identity;
+        this.charts = charts;
     }
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(List<AgentRow> agents, List<JobRow> jobs, int alertCount);
+        static native TemplateInstance index(RevisionRow revision, List<AgentRow> agents, String schedulesError,
+                List<JobRow> jobs, Charts.Set charts, int alertCount);
+
+        static native TemplateInstance agent(AgentRow agent, List<Fact> facts, List<Fact> hardening, List<JobRow> jobs,
+                String jobsError, String prompt, String triggerError, int alertCount);
+
+        static native TemplateInstance jobs(List<JobRow> jobs, Pager pager, String error, Map<String, String> filter,
+                List<String> agents, int alertCount);
+
+        static native TemplateInstance alerts(List<AlertRow> alerts, Pager pager, String error,
+                Map<String, String> filter, int alertCount);
 
         static native TemplateInstance job(JobRow job, String prompt, String summary, String error, String usage,
-                List<LineRow> lines, int alertCount, boolean live, boolean cancellable, String cancelRequested);
-    }
+                List<LineRow> lines, long next, String outputError, int alertCount, boolean live, boolean cancellable,
+                String cancelRequested);
 
-    public record AgentRow(String name, String description, String schedules, String docker, String lastStatus,
-            String lastJobId) {
-    }
-
-    public record JobRow(String jobId, String agent, String trigger, String status, String created, String started,
-            String finished, String duration, String exitCode, String exitReason, String sessionId) {
-    }
-
-    public record LineRow(long seq, String time, String stream, String type, String label, String text, String alert) {
+        static native TemplateInstance job$line(LineRow line);
     }
 
     @GET
     public TemplateInstance index() {
         Map<String, List<JobView>> jobsByAgent = view.jobsByAgent();
+        FleetSchedules.Snapshot plans = schedules.snapshot();
         List<AgentRow> agents = view.agents().stream()
-                .map(a -> agentRow(a, jobsByAgent.getOrDefault(a.qualifiedName(), List.of()))).toList();
-        List<JobRow> jobs = view.jobs(j -> true).stream().limit(RECENT_JOBS).map(PageResource::jobRow).toList();
-        return Templates.index(agents, jobs, view.alerts(a -> true).size());
+                .map(a -> agentRow(a, jobsByAgent.getOrDefault(a.qualifiedName(), List.of()), plans)).toList();
+        List<JobRow> jobs = view.jobs(j -> true).stream().limit(RECENT_JOBS).map(JobRow::of).toList();
+        return Templates.index(revision(), agents, plans.error(), jobs, charts.overview(), alertCount());
+    }
+
+    @GET
+    @Path("agents/{name}")
+    public TemplateInstance agent(@PathParam("name") String name) {
+        return agentPage(name, null, null);
+    }
+
+    /**
+     * The trigger form: a job for the agent now, with the prompt typed (or its
+     * default). On success the browser goes to the new job's page.
+     */
+    @POST
+    @Path("agents/{name}/trigger")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response trigger(@PathParam("name") String name, @FormParam("prompt") String prompt,
+            @FormParam("schedule") String schedule, @FormParam("_csrf") String csrf) {
+        identity.checkCsrf(csrf);
+        AgentSpec agent = view.agent(name).orElseThrow(() -> new NotFoundException("no agent " + name));
+        String typed = prompt == null || prompt.isBlank() ? null : prompt.strip();
+        String chosen = schedule == null || schedule.isBlank() ? null : schedule;
+        TriggerProxy.Result result = TriggerProxy.send(scheduler, agent.qualifiedName(),
+                new SchedulerClient.TriggerRequest(typed, chosen, null));
+        if (result.jobId() != null) {
+            awaitRequest(result.jobId());
+            return Response.seeOther(URI.create("/jobs/" + result.jobId())).build();
+        }
+        return Response.status(result.status()).entity(agentPage(name, typed, result.message())).build();
+    }
+
+    /**
+     * The job's page can only show it once the read model has its request; that
+     * is usually milliseconds after the scheduler answered. Waits a little for it.
+     */
+    private void awaitRequest(String jobId) {
+        long deadline = System.nanoTime() + REQUEST_WAIT.toNanos();
+        while (view.job(jobId).isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private TemplateInstance agentPage(String name, String prompt, String triggerError) {
+        AgentSpec a = view.agent(name).orElseThrow(() -> new NotFoundException("no agent " + name));
+        List<JobRow> jobs = List.of();
+        String jobsError = null;
+        try {
+            AuditReader.Answer answer = audit.jobs(a.qualifiedName(), null, null, null, null, null, RECENT_JOBS, 0);
+            if (answer.ok()) {
+                jobs = listed(answer.body().path("jobs"));
+            } else {
+                jobsError = answer.message();
+            }
+        } catch (AuditReader.Unavailable e) {
+            jobsError = e.getMessage();
+        }
+        AgentRow row = agentRow(a, view.jobs(j -> j.agent().equals(a.qualifiedName())), schedules.snapshot());
+        return Templates.agent(row, EffectiveConfig.facts(a), EffectiveConfig.hardening(a), jobs, jobsError,
+                prompt == null ? (a.defaultPrompt() == null ? "" : a.defaultPrompt()) : prompt, triggerError,
+                alertCount());
+    }
+
+    @GET
+    @Path("jobs")
+    public TemplateInstance jobs(@QueryParam("agent") String agent, @QueryParam("status") String status,
+            @QueryParam("trigger") String trigger, @QueryParam("since") String since, @QueryParam("until") String until,
+            @QueryParam("sort") String sort, @QueryParam("page") Integer page) {
+        Map<String, String> filter = filter("agent", agent, "status", status, "trigger", trigger, "since", since,
+                "until", until, "sort", sort);
+        int p = page == null || page < 1 ? 1 : page;
+        List<String> agents = view.agents().stream().map(AgentSpec::qualifiedName).toList();
+        try {
+            AuditReader.Answer answer = audit.jobs(agent, status, trigger, since, until, sort, PAGE_SIZE,
+                    (p - 1) * PAGE_SIZE);
+            if (!answer.ok()) {
+                return Templates.jobs(List.of(), null, answer.message(), filter, agents, alertCount());
+            }
+            return Templates.jobs(listed(answer.body().path("jobs")), pager("/jobs", filter, p,
+                    answer.body().path("total").asLong()), null, filter, agents, alertCount());
+        } catch (AuditReader.Unavailable e) {
+            return Templates.jobs(List.of(), null, e.getMessage(), filter, agents, alertCount());
+        }
+    }
+
+    @GET
+    @Path("alerts")
+    public TemplateInstance alerts(@QueryParam("agent") String agent, @QueryParam("rule") String rule,
+            @QueryParam("severity") String severity, @QueryParam("job") String job, @QueryParam("page") Integer page) {
+        Map<String, String> filter = filter("agent", agent, "rule", rule, "severity", severity, "job", job);
+        int p = page == null || page < 1 ? 1 : page;
+        try {
+            AuditReader.Answer answer = audit.alerts(job, agent, rule, severity, null, null, PAGE_SIZE,
+                    (p - 1) * PAGE_SIZE);
+            if (!answer.ok()) {
+                return Templates.alerts(List.of(), null, answer.message(), filter, alertCount());
+            }
+            List<AlertRow> rows = new ArrayList<>();
+            answer.body().path("alerts").forEach(a -> rows.add(AlertRow.of(a)));
+            return Templates.alerts(rows, pager("/alerts", filter, p, answer.body().path("total").asLong()), null,
+                    filter, alertCount());
+        } catch (AuditReader.Unavailable e) {
+            return Templates.alerts(List.of(), null, e.getMessage(), filter, alertCount());
+        }
     }
 
     @GET
     @Path("jobs/{id}")
     public TemplateInstance job(@PathParam("id") String id) {
-        JobView job = view.job(id).orElseThrow(() -> new NotFoundException("no job " + id));
-        Map<Long, String> alerts = view.alerts(a -> a.jobId().equals(id)).stream()
-                .collect(Collectors.toMap(AuditAlertRaised::seq, a -> a.severity().wire() + ": " + a.title(),
-                        (a, b) -> a + "; " + b));
-        List<LineRow> lines = view.output(id).stream().map(l -> lineRow(l, alerts.get(l.seq()))).toList();
-        String usage = job.usage() == null ? null : String.format("%s in / %s out tokens, %s turns, $%.4f",
-                job.usage().inputTokens(), job.usage().outputTokens(), job.usage().numTurns(),
-                job.usage().totalCostUsd() == null ? 0.0 : job.usage().totalCostUsd());
-        JobCancelRequested cancel = view.cancelRequest(id).orElse(null);
-        boolean live = !job.status().isTerminal();
-        return Templates.job(jobRow(job), job.prompt(), job.summary(), job.error(), usage, lines, alerts.size(), live,
-                live && cancel == null, cancel == null ? null : cancelRow(cancel));
-    }
-
-    /** "by dashboard at 2026-03-04 05:06:07 UTC: reason", for the job page. */
-    static String cancelRow(JobCancelRequested c) {
-        return "by " + (c.requestedBy() == null ? "unknown" : c.requestedBy()) + " at " + time(c.time())
-                + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason());
-    }
-
-    private static AgentRow agentRow(AgentSpec a, List<JobView> jobs) {
-        String schedules = a.schedules().isEmpty() ? "none" : a.schedules().entrySet().stream()
-                .map(e -> e.getKey() + " (" + e.getValue().type()
-                        + (e.getValue().interval() != null ? " every " + e.getValue().interval() : "")
-                        + (e.getValue().enabled() ? "" : ", disabled") + ")")
-                .collect(Collectors.joining(", "));
-        AgentSpec.DockerSpec d = a.docker();
-        String docker = d.enabled() ? d.image() + ", " + d.memory() + " memory, network " + d.network() + ", workspace "
-                + d.workspaceMode() : "disabled";
-        return new AgentRow(a.qualifiedName(), a.description(), schedules, docker,
-                jobs.isEmpty() ? "never run" : jobs.get(0).status().wire(), jobs.isEmpty() ? null : jobs.get(0).jobId());
-    }
-
-    static JobRow jobRow(JobView j) {
-        return new JobRow(j.jobId(), j.agent(), j.triggerType() == null ? "" : j.triggerType().wire()
-                + (j.schedule() != null ? " (" + j.schedule() + ")" : ""), j.status().wire(), time(j.createdAt()),
-                time(j.startedAt()), time(j.finishedAt()), duration(j.durationMs()),
-                j.exitCode() == null ? "" : j.exitCode().toString(), j.exitReason() == null ? "" : j.exitReason().wire(),
-                j.sessionId() == null ? "" : j.sessionId());
-    }
-
-    static LineRow lineRow(JobOutputEmitted l, String alert) {
-        Map<String, Object> e = l.entry();
-        String label;
-        String text;
-        switch (l.type()) {
-            case "assistant" -> {
-                label = "assistant";
-                text = str(e.get("content"));
+        Optional<JobView> live = view.job(id);
+        JsonNode stored = null;
+        if (live.isEmpty()) {
+            try {
+                stored = audit.job(id).orElse(null);
+            } catch (AuditReader.Unavailable e) {
+                stored = null;
             }
-            case "tool_use" -> {
-                label = "tool call: " + str(e.get("tool_name"));
-                text = e.get("input") == null ? "" : EventJson.write(e.get("input"));
-            }
-            case "tool_result" -> {
-                boolean ok = !Boolean.FALSE.equals(e.get("success"));
-                label = ok ? "tool result" : "tool error";
-                text = str(ok ? e.get("result") : e.get("error"));
-            }
-            case "error" -> {
-                label = "error";
-                text = str(e.get("message"));
-            }
-            default -> {
-                label = l.type() + (e.get("subtype") != null ? " / " + e.get("subtype") : "");
-                text = str(e.get("content"));
+            if (stored == null) {
+                throw new NotFoundException("no job " + id);
             }
         }
-        return new LineRow(l.seq(), time(l.time()), l.stream().wire(), l.type(), label, text, alert);
+        JobRow row = live.map(JobRow::of).orElse(stored == null ? null : JobRow.ofStored(stored));
+        Map<Long, String> alerts = new LinkedHashMap<>();
+        String outputError = null;
+        List<LineRow> lines = new ArrayList<>();
+        long next = 1;
+        try {
+            AuditReader.Answer found = audit.alerts(id, null, null, null, null, null, 500, 0);
+            if (found.ok()) {
+                found.body().path("alerts").forEach(a -> alerts.merge(a.path("seq").asLong(),
+                        a.path("severity").asText() + ": " + a.path("title").asText(), (x, y) -> x + "; " + y));
+            }
+            AuditReader.Chunk chunk = audit.output(id, 1, FIRST_LINES);
+            for (String stored1 : chunk.lines()) {
+                lines.add(OutputLines.row(next, stored1, alerts.get(next)));
+                next++;
+            }
+        } catch (AuditReader.Unavailable e) {
+            outputError = e.getMessage();
+        }
+        String prompt;
+        String summary;
+        String error;
+        String usage;
+        boolean running;
+        if (live.isPresent()) {
+            JobView j = live.get();
+            prompt = j.prompt();
+            summary = j.summary();
+            error = j.error();
+            usage = j.usage() == null ? null : String.format(java.util.Locale.ROOT,
+                    "%s in / %s out tokens, %s turns, $%.4f", j.usage().inputTokens(), j.usage().outputTokens(),
+                    j.usage().numTurns(), j.usage().totalCostUsd() == null ? 0.0 : j.usage().totalCostUsd());
+            running = !j.status().isTerminal();
+        } else {
+            prompt = stored.path("prompt").asText(null);
+            summary = stored.path("summary").asText(null);
+            error = stored.path("error").asText(null);
+            JsonNode u = stored.path("usage");
+            usage = u.isMissingNode() || u.isNull() ? null : String.format(java.util.Locale.ROOT,
+                    "%s turns, $%.4f", u.path("num_turns").asText("?"), u.path("total_cost_usd").asDouble());
+            running = !List.of("completed", "failed", "cancelled").contains(row.status());
+        }
+        JobCancelRequested cancel = view.cancelRequest(id).orElse(null);
+        return Templates.job(row, prompt, summary, error, usage, lines, next, outputError, alerts.size(), running,
+                running && cancel == null, cancel == null ? null : Rows.cancel(cancel));
     }
 
-    private static String str(Object o) {
-        return o == null ? "" : o.toString();
+    private RevisionRow revision() {
+        FleetRevisionEvaluated last = view.lastRevision().orElse(null);
+        if (last == null) {
+            return null;
+        }
+        FleetRevisionEvaluated inForce = view.acceptedRevision().orElse(null);
+        return new RevisionRow(last.revision(), Rows.when(last.time()), last.accepted(),
+                inForce == null ? null : inForce.revision(), problems(last.errors()), problems(last.warnings()));
+    }
+
+    private static List<String> problems(List<ConfigProblem> problems) {
+        return problems.stream().map(ConfigProblem::toString).toList();
+    }
+
+    private int alertCount() {
+        return view.alerts(a -> true).size();
+    }
+
+    static AgentRow agentRow(AgentSpec a, List<JobView> jobsNewestFirst, FleetSchedules.Snapshot plans) {
+        List<ScheduleRow> rows = a.schedules().entrySet().stream().map(e -> {
+            FleetSchedules.Plan plan = plans.of(a.qualifiedName(), e.getKey());
+            AgentSpec.ScheduleSpec s = e.getValue();
+            String kind = s.type() + (s.interval() != null ? " every " + s.interval() : "")
+                    + (s.cron() != null ? " " + s.cron() : "");
+            if (plan == null) {
+                return new ScheduleRow(e.getKey(), kind, "", "", s.enabled() ? "enabled" : "disabled", null);
+            }
+            return new ScheduleRow(e.getKey(), kind, plan.next(), plan.last(), plan.enabled() ? "enabled" : "disabled",
+                    plan.note());
+        }).toList();
+        AgentSpec.DockerSpec d = a.docker();
+        String container = d.enabled() ? d.image() + ", " + d.memory() + " memory, network " + d.network()
+                + ", workspace " + d.workspaceMode() : "no container (runs on the host)";
+        int running = (int) jobsNewestFirst.stream().filter(j -> !j.status().isTerminal()).count();
+        return new AgentRow(a.qualifiedName(), a.description(), rows, container, running,
+                jobsNewestFirst.isEmpty() ? "never run" : jobsNewestFirst.get(0).status().wire(),
+                jobsNewestFirst.isEmpty() ? null : jobsNewestFirst.get(0).jobId());
+    }
+
+    private static List<JobRow> listed(JsonNode jobs) {
+        List<JobRow> rows = new ArrayList<>();
+        jobs.forEach(j -> rows.add(JobRow.ofListed(j)));
+        return rows;
+    }
+
+    /** The filters that were set, in order, for the form and the page links. */
+    private static Map<String, String> filter(String... pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null && !pairs[i + 1].isBlank()) {
+                out.put(pairs[i], pairs[i + 1].strip());
+            }
+        }
+        return out;
+    }
+
+    static Pager pager(String path, Map<String, String> filter, int page, long total) {
+        int from = (page - 1) * PAGE_SIZE + 1;
+        int to = (int) Math.min(total, (long) page * PAGE_SIZE);
+        String query = filter.entrySet().stream()
+                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        String base = path + "?" + (query.isEmpty() ? "" : query + "&") + "page=";
+        return new Pager(total == 0 ? 0 : from, to, total, page > 1 ? base + (page - 1) : null,
+                to < total ? base + (page + 1) : null);
     }
 
     static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
-    }
-
-    static String duration(Long ms) {
-        if (ms == null) {
-            return "";
-        }
-        Duration d = Duration.ofMillis(ms);
-        return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : String.format("%.1f s", ms / 1000.0);
+        return Rows.when(t);
     }
 }

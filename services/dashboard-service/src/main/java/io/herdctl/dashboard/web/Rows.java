@@ -1,0 +1,134 @@
+package io.herdctl.dashboard.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.herdctl.dashboard.domain.JobView;
+import io.herdctl.events.JobCancelRequested;
+
+/** What the page templates show, as plain text (the templates escape it); built from the read model or audit-service. */
+public final class Rows {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private Rows() {
+    }
+
+    public record JobRow(String jobId, String agent, String trigger, String status, String created, String started,
+            String finished, String duration, String exitCode, String exitReason, String sessionId, String cost,
+            int alerts) {
+
+        static JobRow of(JobView j) {
+            return new JobRow(j.jobId(), j.agent(), triggered(j.triggerType() == null ? null : j.triggerType().wire(),
+                    j.schedule()), j.status().wire(), when(j.createdAt()), when(j.startedAt()), when(j.finishedAt()),
+                    took(j.durationMs()), j.exitCode() == null ? "" : j.exitCode().toString(),
+                    j.exitReason() == null ? "" : j.exitReason().wire(), j.sessionId() == null ? "" : j.sessionId(),
+                    j.usage() == null ? "" : usd(j.usage().totalCostUsd()), 0);
+        }
+
+        /** An entry of audit-service's job list (herdctl's camelCase shape). */
+        static JobRow ofListed(JsonNode j) {
+            return new JobRow(j.path("jobId").asText(), j.path("agentName").asText(),
+                    triggered(text(j, "triggerType"), text(j, "schedule")), j.path("status").asText(),
+                    when(text(j, "createdAt")), when(text(j, "startedAt")), when(text(j, "completedAt")),
+                    j.hasNonNull("durationSeconds") ? took(j.path("durationSeconds").asLong() * 1000) : "",
+                    j.hasNonNull("exitCode") ? j.path("exitCode").asText() : "", j.path("exitReason").asText(""),
+                    j.path("sessionId").asText(""), j.hasNonNull("costUsd") ? usd(j.path("costUsd").asDouble()) : "",
+                    j.path("alerts").asInt(0));
+        }
+
+        /** A job's metadata as audit-service stores it (herdctl's {@code <jobId>.yaml} fields). */
+        static JobRow ofStored(JsonNode m) {
+            JsonNode usage = m.path("usage");
+            return new JobRow(m.path("id").asText(), m.path("agent").asText(),
+                    triggered(text(m, "trigger_type"), text(m, "schedule")), m.path("status").asText(),
+                    when(text(m, "started_at")), when(text(m, "started_at")), when(text(m, "finished_at")),
+                    m.hasNonNull("duration_seconds") ? took(m.path("duration_seconds").asLong() * 1000) : "",
+                    "", m.path("exit_reason").asText(""), m.path("session_id").asText(""),
+                    usage.hasNonNull("total_cost_usd") ? usd(usage.path("total_cost_usd").asDouble()) : "", 0);
+        }
+    }
+
+    public record LineRow(long seq, String time, String type, String label, String text, String alert) {
+    }
+
+    public record ScheduleRow(String name, String kind, String next, String last, String state, String note) {
+    }
+
+    public record AgentRow(String name, String description, List<ScheduleRow> schedules, String container,
+            int running, String lastStatus, String lastJobId) {
+    }
+
+    public record AlertRow(String time, String jobId, String agent, long seq, String ruleId, String title,
+            String severity, String excerpt) {
+
+        static AlertRow of(JsonNode a) {
+            return new AlertRow(when(text(a, "time")), a.path("jobId").asText(), a.path("agent").asText(),
+                    a.path("seq").asLong(), a.path("ruleId").asText(), a.path("title").asText(),
+                    a.path("severity").asText(), a.path("excerpt").asText(""));
+        }
+    }
+
+    /** The fleet's configuration as config-service last evaluated it. */
+    public record RevisionRow(String revision, String time, boolean accepted, String inForce, List<String> errors,
+            List<String> warnings) {
+    }
+
+    /** A label and value of an agent's effective configuration. */
+    public record Fact(String name, String value) {
+    }
+
+    /** Where a list is, and the links to the pages around it (null when there is none). */
+    public record Pager(int from, int to, long total, String previous, String next) {
+    }
+
+    /** "by dashboard at 2026-03-04 05:06:07 UTC: reason", for the job page. */
+    static String cancel(JobCancelRequested c) {
+        return "by " + (c.requestedBy() == null ? "unknown" : c.requestedBy()) + " at " + when(c.time())
+                + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason());
+    }
+
+    static String triggered(String type, String schedule) {
+        return type == null ? "" : type + (schedule != null ? " (" + schedule + ")" : "");
+    }
+
+    static String when(Instant t) {
+        return t == null ? "" : TIME.format(t);
+    }
+
+    static String when(String iso) {
+        if (iso == null || iso.isBlank()) {
+            return "";
+        }
+        try {
+            return when(Instant.parse(iso));
+        } catch (DateTimeParseException e) {
+            return iso;
+        }
+    }
+
+    static String took(Long ms) {
+        if (ms == null) {
+            return "";
+        }
+        Duration d = Duration.ofMillis(ms);
+        return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s"
+                : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    static String usd(Double usd) {
+        return usd == null ? "" : String.format(Locale.ROOT, "$%.4f", usd);
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.path(field).asText() : null;
+    }
+}
