@@ -144,6 +144,20 @@ public final class AlertStore {
         return Files.exists(file) ? Files.size(file) : 0;
     }
 
+    /** The alerts raised in {@code [since, until)}, newest first; the walk stops at the first one older. */
+    public List<AuditAlertRaised> raisedBetween(Instant since, Instant until) {
+        List<AuditAlertRaised> out = new ArrayList<>();
+        for (AuditAlertRaised a : newestFirst) {
+            if (a.time().isBefore(since)) {
+                break;
+            }
+            if (a.time().isBefore(until)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     public Page query(Query q) {
         List<AuditAlertRaised> page = new ArrayList<>();
         int total = 0;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
@@ -185,6 +187,27 @@ public final class JobIndex {
     public List<Row> recentlyFinished(Instant since) {
         return byId.values().stream().filter(r -> r.status().isTerminal() && r.finishedAt() != null
                 && r.finishedAt().isAfter(since)).toList();
+    }
+
+    /** Every agent that has jobs in the index, and any whose jobs were all removed since it was built. */
+    public Set<String> agents() {
+        return Collections.unmodifiableSet(byAgent.keySet());
+    }
+
+    /**
+     * Hands each of an agent's rows started in {@code [since, until)} to
+     * {@code action}, newest first, walking only those: the walk starts at
+     * {@code until} and stops at the first older row, with no bound compared on
+     * the way (the set's comparator, called on every step of a bounded view, would
+     * cost more than the walk).
+     */
+    public void forEachStartedBetween(String agent, Instant since, Instant until, Consumer<Row> action) {
+        for (Row r : byAgent.getOrDefault(agent, EMPTY).tailSet(probe(until), false)) {
+            if (r.startedAt().isBefore(since)) {
+                return;
+            }
+            action.accept(r);
+        }
     }
 
     /** Every row, oldest first (for retention). */

@@ -31,6 +31,8 @@ import io.herdctl.events.JobOutputEmitted;
  * written as an explicit {@code OUTPUT_GAP} error line in its place. If the line
  * turns up later, it takes its place ({@link #fill}). A last line cut short (the
  * service killed in the middle of a write) is removed before the next append.
+ * Every write returns the lines it wrote, exactly as they stand in the file, so
+ * the caller can pass them on without reading the file back.
  */
 public final class JobLogWriter {
 
@@ -63,8 +65,8 @@ public final class JobLogWriter {
         return jobsDir;
     }
 
-    /** What {@link #append} did with a line. */
-    public record Appended(boolean written, long missingBefore) {
+    /** Line {@code seq} of a log: its text as it stands in the file, without the newline. */
+    public record Line(long seq, String text) {
     }
 
     /** The sequence number of the job's last written line (0 when none). */
@@ -77,68 +79,74 @@ public final class JobLogWriter {
         return state(fileOf(jobId), jobId).gaps.contains(seq);
     }
 
-    public synchronized Appended append(JobOutputEmitted line) {
+    /**
+     * Writes the line in its place, after a gap marker for each sequence number
+     * before it that never arrived; returns those lines in order, none when the
+     * line was written already.
+     */
+    public synchronized List<Line> append(JobOutputEmitted line) {
         Path file = fileOf(line.jobId());
         long last = last(file, line.jobId());
         if (line.seq() <= last) {
-            return new Appended(false, 0);
+            return List.of();
         }
-        StringBuilder text = new StringBuilder();
-        long missing = line.seq() - last - 1;
         LogState state = state(file, line.jobId());
-        gaps(state, last + 1, line.seq() - 1, line.time(), text);
-        text.append(EventJson.write(herdctlLine(line.entry(), line.type(), line.time()))).append('\n');
-        write(file, text.toString());
+        List<Line> written = gaps(state, last + 1, line.seq() - 1, line.time());
+        written.add(new Line(line.seq(), EventJson.write(herdctlLine(line.entry(), line.type(), line.time()))));
+        write(file, written);
         state.last = line.seq();
-        return new Appended(true, missing);
+        return written;
     }
 
     /**
      * Marks the job's lines after the last written one, through {@code through},
-     * as never received (the job ended and they did not come); returns how many.
+     * as never received (the job ended and they did not come); returns the gap
+     * markers written.
      */
-    public synchronized long markMissing(String jobId, long through, Instant time) {
+    public synchronized List<Line> markMissing(String jobId, long through, Instant time) {
         Path file = fileOf(jobId);
         LogState state = state(file, jobId);
         if (through <= state.last) {
-            return 0;
+            return List.of();
         }
-        StringBuilder text = new StringBuilder();
-        long first = state.last + 1;
-        gaps(state, first, through, time, text);
-        write(file, text.toString());
+        List<Line> written = gaps(state, state.last + 1, through, time);
+        write(file, written);
         state.last = through;
-        return through - first + 1;
+        return written;
     }
 
-    private static void gaps(LogState state, long from, long through, Instant time, StringBuilder text) {
+    private static List<Line> gaps(LogState state, long from, long through, Instant time) {
+        List<Line> lines = new ArrayList<>();
         for (long seq = from; seq <= through; seq++) {
             Map<String, Object> gap = new LinkedHashMap<>();
             gap.put("type", "error");
             gap.put("message", "output line " + seq + " of this job was never received; it is missing from this log");
             gap.put("code", GAP_CODE);
             gap.put("timestamp", time.toString());
-            text.append(EventJson.write(gap)).append('\n');
+            lines.add(new Line(seq, EventJson.write(gap)));
             state.gaps.add(seq);
         }
+        return lines;
     }
 
     /**
-     * Puts a line that arrived after its place was marked missing into that place.
-     * Returns false (and changes nothing) when the place holds a real line.
+     * Puts a line that arrived after its place was marked missing into that place;
+     * returns it as written. Returns none (and changes nothing) when the place
+     * holds a real line.
      */
-    public synchronized boolean fill(JobOutputEmitted line) {
+    public synchronized List<Line> fill(JobOutputEmitted line) {
         Path file = fileOf(line.jobId());
         if (line.seq() > last(file, line.jobId())) {
-            return false;
+            return List.of();
         }
         List<String> lines = read(file, 1, Integer.MAX_VALUE);
         int index = (int) (line.seq() - 1);
         LogState state = state(file, line.jobId());
         if (index >= lines.size() || !state.gaps.contains(line.seq())) {
-            return false;
+            return List.of();
         }
-        lines.set(index, EventJson.write(herdctlLine(line.entry(), line.type(), line.time())));
+        Line filled = new Line(line.seq(), EventJson.write(herdctlLine(line.entry(), line.type(), line.time())));
+        lines.set(index, filled.text());
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             Files.write(tmp, lines, StandardCharsets.UTF_8);
@@ -151,7 +159,7 @@ public final class JobLogWriter {
             throw new UncheckedIOException("cannot rewrite " + file, e);
         }
         state.gaps.remove(line.seq());
-        return true;
+        return List.of(filled);
     }
 
     /** Up to {@code limit} lines of a job's log from sequence number {@code from} (1-based); none when there is no log. */
@@ -264,12 +272,16 @@ public final class JobLogWriter {
         }
     }
 
-    private void write(Path file, String text) {
+    private void write(Path file, List<Line> lines) {
+        StringBuilder text = new StringBuilder();
+        for (Line line : lines) {
+            text.append(line.text()).append('\n');
+        }
         try {
             Files.createDirectories(jobsDir);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }

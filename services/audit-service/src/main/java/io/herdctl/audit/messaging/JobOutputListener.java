@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,19 +20,23 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import io.herdctl.audit.config.AuditSettings;
 import io.herdctl.audit.domain.DetectionRules;
+import io.herdctl.audit.domain.JobLogWriter;
 import io.herdctl.audit.domain.ReorderBuffer;
 import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobIds;
+import io.herdctl.events.JobLogAppended;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.KeyedSend;
 import io.herdctl.events.MalformedEventException;
 import io.herdctl.events.OcsfFinding;
+import io.herdctl.events.Topics;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
@@ -46,18 +51,33 @@ import io.smallrye.reactive.messaging.kafka.Record;
  * is not herdctl's, goes to the dead-letter topic and the stream goes on. When
  * the disk or the broker fails, the line is retried until it can be written: the
  * log stalls rather than skips.
+ * <p>
+ * Every line written (gap markers and late lines included) then goes on the
+ * job-log topic, the live feed, exactly as it stands in the file. The feed is
+ * best effort and never holds the log up: the writer does not wait for its
+ * acknowledgements, and a line the broker does not take is only logged, since
+ * the file has it and a consumer reads what it missed from the output API.
  */
 @ApplicationScoped
 public class JobOutputListener {
 
     public static final String OUTPUT_CHANNEL = "job-output";
     public static final String ALERTS_CHANNEL = "alerts";
+    public static final String JOB_LOG_CHANNEL = "job-log";
+    /**
+     * How much of the feed (characters of record values) may wait for the broker:
+     * room for two of the largest records. While the broker is away this, not the
+     * emitter's buffer, bounds the memory the feed holds; lines beyond it are left off.
+     */
+    private static final int FEED_MAX_WAITING_CHARS = 2 * Topics.MAX_OUTPUT_RECORD_BYTES;
     private static final Logger LOG = Logger.getLogger(JobOutputListener.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final AuditRecord record;
     private final Emitter<Record<String, String>> alerts;
+    private final Emitter<Record<String, String>> feed;
+    private final Semaphore feedRoom = new Semaphore(FEED_MAX_WAITING_CHARS);
     private final ReorderBuffer<Message<String>> buffer;
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,9 +87,12 @@ public class JobOutputListener {
     });
 
     public JobOutputListener(AuditRecord record, AuditSettings settings,
-            @Channel(ALERTS_CHANNEL) Emitter<Record<String, String>> alerts) {
+            @Channel(ALERTS_CHANNEL) Emitter<Record<String, String>> alerts,
+            @Channel(JOB_LOG_CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+            Emitter<Record<String, String>> feed) {
         this.record = record;
         this.alerts = alerts;
+        this.feed = feed;
         this.buffer = new ReorderBuffer<>(settings.reorderWindow(), settings.reorderMaxHeld());
         long tick = Math.max(100, settings.reorderWindow().toMillis() / 4);
         writer.scheduleWithFixedDelay(this::releaseExpired, tick, tick, TimeUnit.MILLISECONDS);
@@ -121,7 +144,7 @@ public class JobOutputListener {
                 } else if (!now.isBefore(tail.deadline())) {
                     publish(List.of(DetectionRules.tailGap(tail.jobId(), tail.agent(), last + 1, tail.lines(), now)),
                             "error");
-                    record.logs().markMissing(tail.jobId(), tail.lines(), now);
+                    feed(tail.jobId(), record.logs().markMissing(tail.jobId(), tail.lines(), now));
                     LOG.errorf("job %s ended with %d output lines but lines %d to %d never arrived; the log marks them"
                             + " missing", tail.jobId(), tail.lines(), last + 1, tail.lines());
                     record.tails().remove(tail.jobId());
@@ -162,8 +185,10 @@ public class JobOutputListener {
             if (record.logs().isGap(line.jobId(), line.seq())) {
                 DetectionRules.Inspection seen = record.rules().inspect(line);
                 publish(seen.alerts(), line.type());
-                if (record.logs().fill(seen.line())) {
+                List<JobLogWriter.Line> filled = record.logs().fill(seen.line());
+                if (!filled.isEmpty()) {
                     LOG.infof("job %s line %d arrived late and took its place in the log", line.jobId(), line.seq());
+                    feed(line.jobId(), filled);
                 }
             }
             return;
@@ -176,7 +201,31 @@ public class JobOutputListener {
                     line.seq() - 1);
         }
         publish(raised, line.type());
-        record.logs().append(seen.line());
+        feed(line.jobId(), record.logs().append(seen.line()));
+    }
+
+    /**
+     * Puts lines just written on the live feed, in the order written (one key per
+     * job, so one partition). Returns at once: a send that fails, or that finds too
+     * much already waiting, is logged and the log goes on.
+     */
+    private void feed(String jobId, List<JobLogWriter.Line> lines) {
+        for (JobLogWriter.Line line : lines) {
+            String value = EventJson.write(new JobLogAppended(jobId, line.seq(), line.text()));
+            int size = value.length();
+            if (!feedRoom.tryAcquire(size)) {
+                LOG.warnf("job %s line %d is left off %s: too much of the feed waits for the broker", jobId, line.seq(),
+                        Topics.JOB_LOG);
+                continue;
+            }
+            KeyedSend.send(feed, jobId, value).whenComplete((sent, failure) -> {
+                feedRoom.release(size);
+                if (failure != null) {
+                    LOG.warnf("job %s line %d is not on %s: %s", jobId, line.seq(), Topics.JOB_LOG,
+                            failure.getMessage());
+                }
+            });
+        }
     }
 
     private void publish(List<AuditAlertRaised> raised, String lineType) {
