@@ -54,7 +54,7 @@ public final class FakeAudit implements AutoCloseable {
         complete.put(jobId, logComplete);
     }
 
-    /** A job's metadata in audit-service's stored shape (herdctl's yaml fields). */
+    /** A job as audit-service's {@code GET /api/jobs/{id}} answers for it. */
     public void stored(String jobId, Map<String, Object> metadata) {
         stored.put(jobId, metadata);
     }

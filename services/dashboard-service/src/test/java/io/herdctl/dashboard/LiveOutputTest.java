@@ -143,12 +143,14 @@ class LiveOutputTest {
         String id = "job-2026-03-06-page01";
         audit.append(id, stored(1, "hello <b>there</b>"));
         audit.status(id, "completed", true);
-        audit.stored(id, java.util.Map.of("id", id, "agent", "hello", "status", "completed", "trigger_type", "manual",
-                "started_at", "2026-03-06T10:00:00Z", "prompt", "say <i>hi</i>"));
+        audit.stored(id, java.util.Map.of("jobId", id, "agentName", "hello", "status", "completed", "triggerType",
+                "manual", "startedAt", "2026-03-06T10:00:00Z", "prompt", "say <i>hi</i>", "usage",
+                java.util.Map.of("num_turns", 2, "total_cost_usd", 0.5)));
         String page = given().get("/jobs/" + id).then().statusCode(200).extract().asString();
         assertTrue(page.contains("hello &lt;b&gt;there&lt;/b&gt;"), page);
         assertTrue(page.contains("say &lt;i&gt;hi&lt;/i&gt;"), page);
         assertTrue(page.contains("data-next=\"2\""), page);
+        assertTrue(page.contains("2 turns, $0.5000"), page);
         assertNotNull(page);
     }
 }

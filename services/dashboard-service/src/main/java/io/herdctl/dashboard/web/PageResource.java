@@ -236,7 +236,7 @@ public class PageResource {
                 throw new NotFoundException("no job " + id);
             }
         }
-        JobRow row = live.map(JobRow::of).orElse(stored == null ? null : JobRow.ofStored(stored));
+        JobRow row = live.map(JobRow::of).orElse(stored == null ? null : JobRow.ofAudit(stored));
         Map<Long, String> alerts = new LinkedHashMap<>();
         String outputError = null;
         List<LineRow> lines = new ArrayList<>();
@@ -324,7 +324,7 @@ public class PageResource {
 
     private static List<JobRow> listed(JsonNode jobs) {
         List<JobRow> rows = new ArrayList<>();
-        jobs.forEach(j -> rows.add(JobRow.ofListed(j)));
+        jobs.forEach(j -> rows.add(JobRow.ofAudit(j)));
         return rows;
     }
 

@@ -34,8 +34,8 @@ public final class Rows {
                     j.usage() == null ? "" : usd(j.usage().totalCostUsd()), 0);
         }
 
-        /** An entry of audit-service's job list (herdctl's camelCase shape). */
-        static JobRow ofListed(JsonNode j) {
+        /** A job as audit-service answers for it, in its list or alone (herdctl's camelCase shape). */
+        static JobRow ofAudit(JsonNode j) {
             return new JobRow(j.path("jobId").asText(), j.path("agentName").asText(),
                     triggered(text(j, "triggerType"), text(j, "schedule")), j.path("status").asText(),
                     when(text(j, "createdAt")), when(text(j, "startedAt")), when(text(j, "completedAt")),
@@ -43,17 +43,6 @@ public final class Rows {
                     j.hasNonNull("exitCode") ? j.path("exitCode").asText() : "", j.path("exitReason").asText(""),
                     j.path("sessionId").asText(""), j.hasNonNull("costUsd") ? usd(j.path("costUsd").asDouble()) : "",
                     j.path("alerts").asInt(0));
-        }
-
-        /** A job's metadata as audit-service stores it (herdctl's {@code <jobId>.yaml} fields). */
-        static JobRow ofStored(JsonNode m) {
-            JsonNode usage = m.path("usage");
-            return new JobRow(m.path("id").asText(), m.path("agent").asText(),
-                    triggered(text(m, "trigger_type"), text(m, "schedule")), m.path("status").asText(),
-                    when(text(m, "started_at")), when(text(m, "started_at")), when(text(m, "finished_at")),
-                    m.hasNonNull("duration_seconds") ? took(m.path("duration_seconds").asLong() * 1000) : "",
-                    "", m.path("exit_reason").asText(""), m.path("session_id").asText(""),
-                    usage.hasNonNull("total_cost_usd") ? usd(usage.path("total_cost_usd").asDouble()) : "", 0);
         }
     }
 
