@@ -67,6 +67,11 @@ public final class FakeScheduler implements AutoCloseable {
         return received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** Drops what was received so far (pages read the schedules on their own). */
+    public void forget() {
+        received.clear();
+    }
+
     @Override
     public void close() {
         server.stop(0);

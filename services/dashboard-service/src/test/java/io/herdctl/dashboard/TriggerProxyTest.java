@@ -1,15 +1,26 @@
 package io.herdctl.dashboard;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.herdctl.dashboard.security.AuthFilter;
+import io.herdctl.events.AgentSpecResolved;
+import io.herdctl.events.EventJson;
+import io.herdctl.events.Topics;
+import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.KafkaBrokerResource;
+import io.herdctl.testsupport.TopicClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -22,6 +33,7 @@ class TriggerProxyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     FakeScheduler scheduler;
+    EmbeddedKafkaBroker broker;
 
     private JsonNode forwarded(String body) throws Exception {
         given().contentType(ContentType.JSON).body(body).post("/api/agents/hello/trigger").then().statusCode(202)
@@ -39,6 +51,40 @@ class TriggerProxyTest {
         assertEquals(true, forwarded("{\"resume\":true}").get("resume").booleanValue());
         JsonNode absent = forwarded("{}").get("resume");
         assertEquals(true, absent == null || absent.isNull(), "no resume asked, none passed on: " + absent);
+    }
+
+    @Test
+    void herdctlsScheduleNameIsPassedOnAsTheSchedule() throws Exception {
+        assertEquals("tick", forwarded("{\"scheduleName\":\"tick\"}").get("schedule").asText());
+    }
+
+    /**
+     * The agent page's form: sent with the page's CSRF token, it starts the job and
+     * the browser goes to the job's page; without the token it is refused.
+     */
+    @Test
+    void theTriggerFormStartsAJobOnlyWithThePagesToken() throws Exception {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            topics.send(Topics.AGENTS, "hello", EventJson.write(AgentSpecResolved.of("r", DashboardTest.spec())));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/agents/hello").then()
+                    .statusCode(200).body(containsString("id=\"trigger-form\"")));
+        }
+        scheduler.forget();
+        String csrf = "c".repeat(43);
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("prompt", "from the form")
+                .formParam("schedule", "tick").post("/agents/hello/trigger").then().statusCode(403)
+                .body("error.code", equalTo("CSRF_REJECTED"));
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("_csrf", csrf)
+                .formParam("prompt", "from the form").formParam("schedule", "tick").post("/agents/hello/trigger")
+                .then().statusCode(303).header("Location", endsWith("/jobs/job-2026-03-05-fake01"));
+        FakeScheduler.Received trigger;
+        do {
+            trigger = scheduler.next(); // the agent page also read the schedules
+        } while (trigger != null && !trigger.path().equals("/api/agents/hello/trigger"));
+        JsonNode sent = JSON.readTree(trigger.body());
+        assertEquals("from the form", sent.get("prompt").asText());
+        assertEquals("tick", sent.get("schedule").asText());
+        scheduler.forget();
     }
 
     @Test

@@ -22,7 +22,7 @@ class NoneModeTest {
         Response page = given().get("/");
         page.then().statusCode(200).header("Content-Security-Policy", containsString("script-src 'self'"))
                 .header("X-Frame-Options", "DENY").header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer").body(containsString("local access"));
+                .header("Referrer-Policy", "same-origin").body(containsString("local access"));
         String csrf = page.getCookie(AuthFilter.CSRF_COOKIE);
         String cookieHeader = page.getHeader("Set-Cookie");
         org.junit.jupiter.api.Assertions.assertTrue(cookieHeader.contains("HttpOnly")
