@@ -207,7 +207,8 @@ public final class AuditAppend {
 
     // ---------------------------------------------------------------- sending
 
-    private static KafkaProducer<String, String> producer(String bootstrap) {
+    /** A producer with the runner's settings (acks=all, idempotent, linger 5 ms, 256 KB batches). */
+    static KafkaProducer<String, String> producer(String bootstrap) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -78,7 +78,7 @@ public final class AuditJobs {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    private static final String[] AGENTS = {"pr-reviewer", "issue-triage", "docs-writer", "dependency-bot",
+    static final String[] AGENTS = {"pr-reviewer", "issue-triage", "docs-writer", "dependency-bot",
             "test-fixer", "release-notes", "security-scan", "changelog", "nightly-build", "flaky-hunter",
             "marketing.blog-drafter", "marketing.social", "ops.cost-report", "ops.oncall-digest", "ops.log-summary",
             "data.etl-check", "data.schema-watch", "support.inbox", "support.faq-updater", "research.paper-digest"};
@@ -97,7 +97,7 @@ public final class AuditJobs {
     }
 
     /** One generated job, as far as the checks need it. */
-    private record Gen(String id, String agent, String trigger, String status, Instant started, Long duration,
+    record Gen(String id, String agent, String trigger, String status, Instant started, Long duration,
             Double cost) {
     }
 
@@ -152,13 +152,7 @@ public final class AuditJobs {
             List<Gen> gens = new ArrayList<>(jobs);
             List<Map<String, Object>> docs = generate(jobs, end, jobsDir, gens);
             long w0 = System.nanoTime();
-            IntStream.range(0, docs.size()).parallel().forEach(i -> {
-                try {
-                    YAML.writeValue(jobsDir.resolve(gens.get(i).id() + ".yaml").toFile(), docs.get(i));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            write(jobsDir, gens, docs);
             long writeMs = Stats.millisSince(w0, System.nanoTime());
             docs.clear();
             long onDisk;
@@ -226,6 +220,28 @@ public final class AuditJobs {
     }
 
     // ---------------------------------------------------------------- the history
+
+    /**
+     * The generated history of {@code n} jobs started over the 90 days before {@code end},
+     * written into {@code jobsDir}; returns the jobs in the order generated. For benchmarks
+     * of services that read this history through audit-service.
+     */
+    static List<Gen> writeHistory(int n, Instant end, Path jobsDir) {
+        List<Gen> gens = new ArrayList<>(n);
+        write(jobsDir, gens, generate(n, end, jobsDir, gens));
+        return gens;
+    }
+
+    /** Writes each job's metadata file ({@code <jobId>.yaml}), in parallel. */
+    private static void write(Path jobsDir, List<Gen> gens, List<Map<String, Object>> docs) {
+        IntStream.range(0, docs.size()).parallel().forEach(i -> {
+            try {
+                YAML.writeValue(jobsDir.resolve(gens.get(i).id() + ".yaml").toFile(), docs.get(i));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
 
     private static List<Map<String, Object>> generate(int n, Instant end, Path jobsDir, List<Gen> gens) {
         SplittableRandom random = new SplittableRandom(SEED);

@@ -80,7 +80,8 @@ public class LiveOutput {
     }
 
     public void appended(JobLogAppended line) {
-        forEach(line.jobId(), v -> v.offer(new Viewer.Line(line.seq(), line.line())));
+        Viewer.Line shared = new Viewer.Line(line.seq(), line.line());
+        forEach(line.jobId(), v -> v.offer(shared));
     }
 
     public void statusChanged(JobStatusChanged status) {

@@ -5,10 +5,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import jakarta.ws.rs.core.MediaType;
@@ -38,12 +40,50 @@ final class Viewer {
 
     private static final Logger LOG = Logger.getLogger(Viewer.class);
     static final int READ_BATCH = 1_000;
+    /**
+     * Feed lines queued for a browser that reads slower than the job writes. More
+     * are dropped: the next line it does get is ahead of what it has, so the gap is
+     * read from the record, and memory stays bounded however slow the browser.
+     */
+    static final int MAX_QUEUED_LINES = 5_000;
     private static final long SEND_TIMEOUT_SECONDS = 30;
+    static final int MAX_UNCONFIRMED = 256;
 
     interface Event {
     }
 
-    record Line(long seq, String stored) implements Event {
+    /**
+     * A line from the feed. Every viewer of the job gets the same one, and the
+     * first to send it renders it for all ({@link #data}), unless an alert makes
+     * a viewer's copy differ.
+     */
+    static final class Line implements Event {
+        private final long seq;
+        private final String stored;
+        private volatile String data;
+
+        Line(long seq, String stored) {
+            this.seq = seq;
+            this.stored = stored;
+        }
+
+        long seq() {
+            return seq;
+        }
+
+        String stored() {
+            return stored;
+        }
+
+        /** The {@code line} event's data, rendered once. */
+        String data() {
+            String d = data;
+            if (d == null) {
+                d = Viewer.data(seq, stored, null);
+                data = d;
+            }
+            return d;
+        }
     }
 
     record Status(JobStatus status, Long outputLines) implements Event {
@@ -69,8 +109,11 @@ final class Viewer {
     private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger queuedLines = new AtomicInteger();
 
     // Touched only by the task working the queue.
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+    private int unconfirmed;
     private long next;
     private Long lastLine;
     private boolean ended;
@@ -106,6 +149,10 @@ final class Viewer {
         if (closed.get()) {
             return;
         }
+        if (event instanceof Line && queuedLines.incrementAndGet() > MAX_QUEUED_LINES) {
+            queuedLines.decrementAndGet();
+            return;
+        }
         queue.add(event);
         if (scheduled.compareAndSet(false, true)) {
             workers.execute(this::drain);
@@ -118,6 +165,7 @@ final class Viewer {
             while (!closed.get() && (event = queue.poll()) != null) {
                 handle(event);
             }
+            settle();
         } catch (RuntimeException e) {
             LOG.warnf("live output of %s stops for one viewer: %s", jobId, e.getMessage());
             close();
@@ -131,6 +179,7 @@ final class Viewer {
 
     private void handle(Event event) {
         if (event instanceof Line l) {
+            queuedLines.decrementAndGet();
             line(l);
         } else if (event instanceof Status s) {
             status(s);
@@ -152,7 +201,7 @@ final class Viewer {
     private void line(Line l) {
         if (l.seq() < next) {
             if (gapsSent.remove(l.seq())) {
-                sendLine(l.seq(), l.stored()); // a late line replacing its gap marker
+                sendLine(l); // a late line replacing its gap marker
             }
             return;
         }
@@ -162,7 +211,7 @@ final class Viewer {
                 return;
             }
         }
-        sendLine(l.seq(), l.stored());
+        sendLine(l);
         next = l.seq() + 1;
     }
 
@@ -178,7 +227,7 @@ final class Viewer {
             }
             first = false;
             for (String stored : chunk.lines()) {
-                sendLine(next, stored);
+                sendLine(new Line(next, stored));
                 next++;
             }
             if (chunk.complete()) {
@@ -225,18 +274,24 @@ final class Viewer {
         return true;
     }
 
-    private void sendLine(long seq, String stored) {
-        if (stored.contains("\"OUTPUT_GAP\"")) {
-            gapsSent.add(seq);
+    private void sendLine(Line line) {
+        if (line.stored().contains("\"OUTPUT_GAP\"")) {
+            gapsSent.add(line.seq());
         }
-        String html = OutputLines.html(seq, stored, alerts.get(seq));
-        send(sse.newEventBuilder().name("line").id(Long.toString(seq)).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(String.class, EventJson.write(Map.of("seq", seq, "html", html))).build());
+        String alert = alerts.get(line.seq());
+        send(sse.newEventBuilder().name("line").id(Long.toString(line.seq()))
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(String.class, alert == null ? line.data() : data(line.seq(), line.stored(), alert)).build());
+    }
+
+    static String data(long seq, String stored, String alert) {
+        return EventJson.write(Map.of("seq", seq, "html", OutputLines.html(seq, stored, alert)));
     }
 
     private void end() {
         ended = true;
         send(event("end", Map.of("lines", next - 1)));
+        settle();
         close();
     }
 
@@ -245,13 +300,31 @@ final class Viewer {
                 .data(String.class, EventJson.write(data)).build();
     }
 
+    /**
+     * Hands an event to the connection without waiting for it to be written:
+     * events go out in the order sent. {@link #settle} waits for them every
+     * {@link #MAX_UNCONFIRMED} events and whenever the queue is empty, so a
+     * browser that stops reading holds up its stream, not the others.
+     */
     private void send(OutboundSseEvent event) {
         if (closed.get() || sink.isClosed()) {
             close();
             return;
         }
+        lastSend = sink.send(event).toCompletableFuture();
+        if (++unconfirmed >= MAX_UNCONFIRMED) {
+            settle();
+        }
+    }
+
+    /** Waits until the connection has taken every event sent; closes the stream when it does not. */
+    private void settle() {
+        if (unconfirmed == 0 || closed.get()) {
+            return;
+        }
         try {
-            sink.send(event).toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            lastSend.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            unconfirmed = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
