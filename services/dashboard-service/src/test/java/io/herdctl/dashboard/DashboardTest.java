@@ -23,7 +23,9 @@ import io.herdctl.events.AgentSpec;
 import io.herdctl.events.AgentSpecResolved;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.OcsfFinding;
+import io.herdctl.events.ConfigProblem;
 import io.herdctl.events.EventJson;
+import io.herdctl.events.FleetRevisionEvaluated;
 import io.herdctl.events.ExitReason;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobRequested;
@@ -137,6 +139,26 @@ class DashboardTest {
                 .body(containsString("$0.2500"))
                 .body(not(containsString("id=\"cancel-job\"")), not(containsString("cancel requested")));
         given().get("/app.css").then().statusCode(200);
+    }
+
+    /** A rejected edit: the fleet page says what to fix and where, and which revision stays in force. */
+    @Test
+    void aRejectedConfigurationChangeIsShownWithItsErrors() {
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            topics.send(Topics.FLEET_REVISIONS, "demo", EventJson.write(new FleetRevisionEvaluated("fr1", T, 1, "demo",
+                    "rev-good", true, "/f/herdctl.yaml", List.of("hello"), List.of(), List.of())));
+            topics.send(Topics.FLEET_REVISIONS, "demo", EventJson.write(new FleetRevisionEvaluated("fr2",
+                    T.plusSeconds(60), 1, "demo", "rev-bad", false, "/f/herdctl.yaml", List.of(),
+                    List.of(new ConfigProblem("/f/agents/hello.yaml", 7, 3, "docker.network",
+                            "network is a fleet-level option <not allowed here>")), List.of())));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/api/fleet/status").then()
+                    .statusCode(200).body("state", equalTo("degraded")).body("config.revision", equalTo("rev-bad"))
+                    .body("config.revisionInForce", equalTo("rev-good")));
+        }
+        given().get("/").then().statusCode(200)
+                .body(containsString("The last configuration change was rejected"), containsString("rev-good"),
+                        containsString("hello.yaml"), containsString("docker.network"),
+                        containsString("&lt;not allowed here&gt;"));
     }
 
     @Test
