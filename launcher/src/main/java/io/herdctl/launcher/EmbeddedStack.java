@@ -84,7 +84,8 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public String url(Service service) {
-        return "http://127.0.0.1:" + options.ports().get(service);
+        String host = service == Service.DASHBOARD ? options.web().reachableHost() : "127.0.0.1";
+        return "http://" + host + ":" + options.ports().get(service);
     }
 
     public StackOptions options() {
@@ -116,6 +117,8 @@ public final class EmbeddedStack implements AutoCloseable {
             case DASHBOARD -> {
                 cmd.add("-Dquarkus.rest-client.scheduler.url=" + url(Service.SCHEDULER));
                 cmd.add("-Dquarkus.rest-client.audit.url=" + url(Service.AUDIT));
+                // After the loopback default above: the last -D of a name wins.
+                options.web().dashboardProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             }
             default -> {
             }

@@ -59,7 +59,7 @@ public final class Herdctl {
 
                   --fleet PATH      fleet file or directory (default: examples/demo)
                   --state-dir DIR   where job logs, service logs and broker data go (default: <fleet dir>/.herdctl)
-                  --port PORT       dashboard port on 127.0.0.1 (default: 3232)
+                  --port PORT       dashboard port (default: the fleet's web.port, else 3232)
 
                 trigger and schedules talk to a running system (HERDCTL_SCHEDULER_URL, default http://127.0.0.1:3241;
                 HERDCTL_DASHBOARD_URL, default http://127.0.0.1:3232). trigger --wait exits 0 when the job completed,
@@ -72,7 +72,7 @@ public final class Herdctl {
         Path home = Path.of(System.getProperty("herdctl.home", ".")).toAbsolutePath().normalize();
         Path fleet = home.resolve("examples/demo");
         Path stateDir = null;
-        int port = StackOptions.Service.DASHBOARD.defaultPort();
+        Integer port = null;
         while (!args.isEmpty()) {
             String flag = args.pop();
             if (args.isEmpty()) {
@@ -94,7 +94,15 @@ public final class Herdctl {
             stateDir = fleetDir.resolve(".herdctl");
         }
         String stackId = "up-" + UUID.randomUUID().toString().substring(0, 8);
-        StackOptions options = StackOptions.defaults(home, fleet, stateDir, port, stackId);
+        WebSettings web;
+        try {
+            web = WebSettings.of(fleet, System.getenv());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the web block of " + fleet + ": " + e.getMessage(), e);
+        }
+        int dashboardPort = port != null ? port : web.port() != null ? web.port()
+                : StackOptions.Service.DASHBOARD.defaultPort();
+        StackOptions options = StackOptions.defaults(home, fleet, stateDir, dashboardPort, stackId).withWeb(web);
 
         System.out.println("herdctl: starting the broker and five services for fleet " + fleet);
         long started = System.nanoTime();

@@ -8,7 +8,8 @@ import io.herdctl.testsupport.EmbeddedKafkaBroker;
 
 /**
  * What an embedded stack runs on: where the built services are, the fleet, the
- * state directory, and the ports (all on 127.0.0.1).
+ * state directory, and the ports (all on 127.0.0.1, except the dashboard's when
+ * the fleet's {@code web:} block puts it elsewhere behind authentication).
  */
 public record StackOptions(
         Path home,
@@ -18,7 +19,8 @@ public record StackOptions(
         int kafkaPort,
         int kafkaControllerPort,
         boolean persistentBroker,
-        String stackId) {
+        String stackId,
+        WebSettings web) {
 
     /** The five services, with the port each uses by default. */
     public enum Service {
@@ -54,7 +56,8 @@ public record StackOptions(
             ports.put(s, s.defaultPort());
         }
         ports.put(Service.DASHBOARD, dashboardPort);
-        return new StackOptions(home, fleet, stateDir, ports, DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_PORT + 1, true, stackId);
+        return new StackOptions(home, fleet, stateDir, ports, DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_PORT + 1, true, stackId,
+                WebSettings.DEFAULT);
     }
 
     /**
@@ -66,7 +69,13 @@ public record StackOptions(
         for (Service s : Service.values()) {
             ports.put(s, EmbeddedKafkaBroker.freePort());
         }
-        return new StackOptions(home, fleet, stateDir, ports, 0, 0, false, stackId);
+        return new StackOptions(home, fleet, stateDir, ports, 0, 0, false, stackId, WebSettings.DEFAULT);
+    }
+
+    /** The same, with the dashboard run as the fleet's {@code web:} block says (address, authentication). */
+    public StackOptions withWeb(WebSettings settings) {
+        return new StackOptions(home, fleet, stateDir, ports, kafkaPort, kafkaControllerPort, persistentBroker, stackId,
+                settings);
     }
 
     public Path jobsDir() {

@@ -43,7 +43,7 @@ public final class FleetLoader {
      * written ({@code ${VAR}}) and resolved where they are used, at run time.
      */
     private static final Pattern DEFERRED = Pattern.compile("^(?:.*\\.)?(?:docker\\.env\\.[^.]+"
-            + "|mcp_servers\\.[^.]+\\.(?:env|headers)\\.[^.]+|hooks\\.(?:after_run|on_error)\\[\\d+]\\.headers\\.[^.]+)$");
+            + "|web\\.auth_token|mcp_servers\\.[^.]+\\.(?:env|headers)\\.[^.]+|hooks\\.(?:after_run|on_error)\\[\\d+]\\.headers\\.[^.]+)$");
 
     private final Map<String, String> systemEnv;
     private final boolean requireDirectories;

@@ -16,6 +16,7 @@ final class FleetSchema {
 
     static final Set<String> FIELDS = Fields.keys("version", "fleet", "defaults", "working_directory", "fleets",
             "agents", "webhooks", "web", "docker", "chat", "workspace");
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1");
 
     /** One {@code agents:} entry: where the file is and what the fleet overrides for it. */
     record AgentRef(int index, String path, YamlTree.Pos pos, Map<String, Object> overrides) {
@@ -79,6 +80,7 @@ final class FleetSchema {
         }
         if (root.get("web") != null) {
             HerdctlBlocks.WEB.check(root.get("web"), "web", f);
+            webAuth(root.get("web"), f);
         }
         String webhookSecretEnv = null;
         if (root.get("webhooks") != null) {
@@ -166,5 +168,26 @@ final class FleetSchema {
             String fleetName = name;
             return path.map(value -> new FleetRef(i, value, m.get("path").pos(), fleetName, overrideDefaults));
         });
+    }
+
+    /**
+     * The dashboard's exposure, checked before it starts: a non-loopback
+     * {@code web.host} needs an authentication mode (the dashboard would refuse
+     * to start), and token mode needs its token.
+     */
+    private static void webAuth(YamlTree.Node web, Fields f) {
+        if (!(web instanceof YamlTree.MapNode m)) {
+            return;
+        }
+        String auth = m.get("auth") instanceof YamlTree.Scalar a ? a.text() : "none";
+        if (m.get("host") instanceof YamlTree.Scalar host && !LOOPBACK.contains(host.text()) && auth.equals("none")) {
+            f.problems().error(host.pos(), "web.host", "the dashboard on \"" + host.text() + "\" without authentication "
+                    + "would serve the fleet to anyone who can reach it, so it refuses to start; keep web.host: localhost, "
+                    + "or set web.auth: proxy (behind oauth2-proxy) or web.auth: token (with web.auth_token)");
+        }
+        if (auth.equals("token") && m.get("auth_token") == null) {
+            f.problems().error(m.pos(), "web.auth_token", "web.auth: token needs web.auth_token: ${NAME}, the "
+                    + "environment variable that holds the API token");
+        }
     }
 }

@@ -217,6 +217,9 @@ final class HerdctlBlocks {
                     + "letters, numbers, underscores, and hyphens (no dots)"))
             .field("description", Rule.string());
 
+    private static final java.util.regex.Pattern ENV_REFERENCE =
+            java.util.regex.Pattern.compile("^\\$\\{[A-Za-z_][A-Za-z0-9_]*}$");
+
     static final ObjectRule WEB = object()
             .field("enabled", Rule.bool())
             .field("port", Rule.intAtMost(65535))
@@ -224,7 +227,15 @@ final class HerdctlBlocks {
             .field("session_expiry_hours", Rule.positiveInt())
             .field("open_browser", Rule.bool())
             .field("tool_results", Rule.bool())
-            .field("message_grouping", Rule.oneOf("separate", "grouped"));
+            .field("message_grouping", Rule.oneOf("separate", "grouped"))
+            // Not in herdctl: how the dashboard authenticates (see the dashboard-service README).
+            .field("auth", Rule.oneOf("none", "proxy", "token"))
+            // The value is never repeated in the error: it may be the token itself.
+            .field("auth_token", Rule.stringWhere(v -> ENV_REFERENCE.matcher(v).matches() ? null : "auth_token names "
+                    + "an environment variable as ${NAME} (set in the environment or .env); a token written in the fleet"
+                    + " file would sit in clear in version control"))
+            .field("trusted_proxies", Rule.stringList())
+            .field("allowed_groups", Rule.stringList());
 
     static final ObjectRule WEBHOOKS = object()
             .field("enabled", Rule.bool())

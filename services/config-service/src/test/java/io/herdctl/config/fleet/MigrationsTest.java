@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,31 @@ class MigrationsTest {
         assertEquals("web.port", fleet.errors().get(0).path());
         assertEquals("web.message_grouping", fleet.errors().get(1).path());
         assertEquals("webhooks.secret_env", fleet.errors().get(2).path());
+    }
+
+    @Test
+    void theDashboardIsNotExposedWithoutAuthenticationAndItsTokenComesFromTheEnvironment() throws IOException {
+        Files.writeString(dir.resolve("herdctl.yaml"), """
+                web: {host: 0.0.0.0, auth_token: "s3cr3t-in-the-file"}
+                """);
+        LoadedFleet open = new FleetLoader(Map.of()).load(dir);
+        assertEquals(List.of("web.auth_token", "web.host"), open.errors().stream().map(e -> e.path()).sorted().toList(),
+                open.errors()::toString);
+        assertTrue(open.errors().stream().anyMatch(e -> e.message().contains("refuses to start")), open.errors()::toString);
+        assertTrue(open.errors().stream().noneMatch(e -> e.message().contains("s3cr3t")), "the token is not repeated");
+
+        Files.writeString(dir.resolve("herdctl.yaml"), "web: {host: 0.0.0.0, auth: token}\n");
+        LoadedFleet noToken = new FleetLoader(Map.of()).load(dir);
+        assertEquals(List.of("web.auth_token"), noToken.errors().stream().map(e -> e.path()).toList());
+
+        Files.writeString(dir.resolve("herdctl.yaml"), """
+                web: {host: 0.0.0.0, auth: token, auth_token: "${HERDCTL_WEB_TOKEN}", session_expiry_hours: 8}
+                """);
+        assertTrue(new FleetLoader(Map.of()).load(dir).errors().isEmpty(), "an unset variable is the launcher's"
+                + " business: config-service never resolves the token");
+        Files.writeString(dir.resolve("herdctl.yaml"), """
+                web: {host: 10.0.0.5, auth: proxy, trusted_proxies: [10.0.0.2/32], allowed_groups: [ops]}
+                """);
+        assertTrue(new FleetLoader(Map.of()).load(dir).errors().isEmpty());
     }
 }
