@@ -89,8 +89,8 @@ public class LiveOutput {
     }
 
     public void alertRaised(AuditAlertRaised alert) {
-        forEach(alert.jobId(), v -> v.offer(new Viewer.Alert(alert.eventId(), alert.seq(),
-                alert.severity().wire() + ": " + alert.title())));
+        AuditReader.LineAlert shown = AuditReader.LineAlert.of(alert);
+        forEach(alert.jobId(), v -> v.offer(new Viewer.Alert(shown.id(), shown.seq(), shown.text())));
     }
 
     private void forEach(String jobId, java.util.function.Consumer<Viewer> action) {

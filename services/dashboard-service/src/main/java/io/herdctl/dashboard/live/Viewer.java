@@ -20,8 +20,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.herdctl.dashboard.service.AuditReader;
 import io.herdctl.dashboard.web.OutputLines;
 import io.herdctl.events.EventJson;
@@ -240,13 +238,7 @@ final class Viewer {
     }
 
     private void loadAlerts() {
-        AuditReader.Answer answer = audit.alerts(jobId, null, null, null, null, null, 500, 0);
-        if (answer.ok()) {
-            for (JsonNode a : answer.body().path("alerts")) {
-                remember(a.path("id").asText(), a.path("seq").asLong(),
-                        a.path("severity").asText() + ": " + a.path("title").asText());
-            }
-        }
+        audit.alertsOf(jobId).forEach(a -> remember(a.id(), a.seq(), a.text()));
     }
 
     private void status(Status s) {

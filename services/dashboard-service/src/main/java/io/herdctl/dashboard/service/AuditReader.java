@@ -27,6 +27,7 @@ import io.herdctl.dashboard.client.AuditClient;
 public class AuditReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int JOB_ALERTS = 500;
 
     private final AuditClient audit;
 
@@ -75,6 +76,25 @@ public class AuditReader {
     public Answer alerts(String job, String agent, String rule, String severity, String since, String until,
             Integer limit, Integer offset) {
         return call(() -> audit.alerts(job, agent, rule, severity, since, until, limit, offset));
+    }
+
+    /** An alert as a job page shows it at its line: "severity: title". */
+    public record LineAlert(String id, long seq, String text) {
+
+        public static LineAlert of(io.herdctl.events.AuditAlertRaised a) {
+            return new LineAlert(a.eventId(), a.seq(), a.severity().wire() + ": " + a.title());
+        }
+    }
+
+    /** The alerts raised on a job's lines so far (the first {@value #JOB_ALERTS}); none when audit-service refuses. */
+    public List<LineAlert> alertsOf(String jobId) {
+        Answer answer = alerts(jobId, null, null, null, null, null, JOB_ALERTS, 0);
+        List<LineAlert> out = new java.util.ArrayList<>();
+        if (answer.ok()) {
+            answer.body().path("alerts").forEach(a -> out.add(new LineAlert(a.path("id").asText(),
+                    a.path("seq").asLong(), a.path("severity").asText() + ": " + a.path("title").asText())));
+        }
+        return out;
     }
 
     public Answer stats(int days) {

@@ -1,7 +1,10 @@
 package io.herdctl.dashboard.web;
 
 import java.net.URI;
-import java.time.Instant;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +67,7 @@ public class PageResource {
     static final int PAGE_SIZE = 50;
     /** Lines rendered with the page; the rest of a longer log follows over the live stream. */
     static final int FIRST_LINES = 2_000;
-    static final java.time.Duration REQUEST_WAIT = java.time.Duration.ofSeconds(5);
+    static final Duration REQUEST_WAIT = Duration.ofSeconds(5);
 
     private final FleetView view;
     private final AuditReader audit;
@@ -242,14 +245,9 @@ public class PageResource {
         List<LineRow> lines = new ArrayList<>();
         long next = 1;
         try {
-            AuditReader.Answer found = audit.alerts(id, null, null, null, null, null, 500, 0);
-            if (found.ok()) {
-                found.body().path("alerts").forEach(a -> alerts.merge(a.path("seq").asLong(),
-                        a.path("severity").asText() + ": " + a.path("title").asText(), (x, y) -> x + "; " + y));
-            }
-            AuditReader.Chunk chunk = audit.output(id, 1, FIRST_LINES);
-            for (String stored1 : chunk.lines()) {
-                lines.add(OutputLines.row(next, stored1, alerts.get(next)));
+            audit.alertsOf(id).forEach(a -> alerts.merge(a.seq(), a.text(), (x, y) -> x + "; " + y));
+            for (String line : audit.output(id, 1, FIRST_LINES).lines()) {
+                lines.add(OutputLines.row(next, line, alerts.get(next)));
                 next++;
             }
         } catch (AuditReader.Unavailable e) {
@@ -265,7 +263,7 @@ public class PageResource {
             prompt = j.prompt();
             summary = j.summary();
             error = j.error();
-            usage = j.usage() == null ? null : String.format(java.util.Locale.ROOT,
+            usage = j.usage() == null ? null : String.format(Locale.ROOT,
                     "%s in / %s out tokens, %s turns, $%.4f", j.usage().inputTokens(), j.usage().outputTokens(),
                     j.usage().numTurns(), j.usage().totalCostUsd() == null ? 0.0 : j.usage().totalCostUsd());
             running = !j.status().isTerminal();
@@ -274,7 +272,7 @@ public class PageResource {
             summary = stored.path("summary").asText(null);
             error = stored.path("error").asText(null);
             JsonNode u = stored.path("usage");
-            usage = u.isMissingNode() || u.isNull() ? null : String.format(java.util.Locale.ROOT,
+            usage = u.isMissingNode() || u.isNull() ? null : String.format(Locale.ROOT,
                     "%s turns, $%.4f", u.path("num_turns").asText("?"), u.path("total_cost_usd").asDouble());
             running = !List.of("completed", "failed", "cancelled").contains(row.status());
         }
@@ -343,14 +341,10 @@ public class PageResource {
         int from = (page - 1) * PAGE_SIZE + 1;
         int to = (int) Math.min(total, (long) page * PAGE_SIZE);
         String query = filter.entrySet().stream()
-                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         String base = path + "?" + (query.isEmpty() ? "" : query + "&") + "page=";
         return new Pager(total == 0 ? 0 : from, to, total, page > 1 ? base + (page - 1) : null,
                 to < total ? base + (page + 1) : null);
-    }
-
-    static String time(Instant t) {
-        return Rows.when(t);
     }
 }
