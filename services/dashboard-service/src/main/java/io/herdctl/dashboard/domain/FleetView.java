@@ -143,6 +143,11 @@ public class FleetView {
         return Optional.ofNullable(cancels.get(jobId));
     }
 
+    /** How many alerts the read model holds (the newest {@link #MAX_ALERTS}), without copying them. */
+    public synchronized int alertCount() {
+        return alerts.size();
+    }
+
     public synchronized List<AuditAlertRaised> alerts(Predicate<AuditAlertRaised> filter) {
         return alerts.stream().filter(filter).toList();
     }

@@ -296,7 +296,7 @@ public class PageResource {
     }
 
     private int alertCount() {
-        return view.alerts(a -> true).size();
+        return view.alertCount();
     }
 
     static AgentRow agentRow(AgentSpec a, List<JobView> jobsNewestFirst, FleetSchedules.Snapshot plans) {
