@@ -8,6 +8,9 @@ import java.time.Instant;
  * duration, usage, session id, summary, error) and, when the runner knows it,
  * {@code outputLines}: how many output lines the job emitted, so the audit log
  * can tell a complete record from one whose last lines never arrived.
+ * {@code address} is the job container's IP address on its network, when the runner
+ * knows it (the {@code running} event of a container job): the egress proxy logs
+ * requests by that address, so audit-service can tell which job a denial belongs to.
  */
 public record JobStatusChanged(
         String eventId,
@@ -29,7 +32,8 @@ public record JobStatusChanged(
         String summary,
         JobUsage usage,
         String error,
-        Long outputLines) {
+        Long outputLines,
+        String address) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -42,12 +46,21 @@ public record JobStatusChanged(
         Required.field(status, "status");
     }
 
+    /** A status without a container address. */
+    public JobStatusChanged(String eventId, Instant time, int schemaVersion, String jobId, String agent, String schedule,
+            TriggerType triggerType, JobStatus status, ExitReason exitReason, Integer exitCode, Instant startedAt,
+            Instant finishedAt, Long durationMs, String containerId, String runnerId, String sessionId, String summary,
+            JobUsage usage, String error, Long outputLines) {
+        this(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason, exitCode, startedAt,
+                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, outputLines, null);
+    }
+
     /** A status without a line count (not terminal, or the count is unknown). */
     public JobStatusChanged(String eventId, Instant time, int schemaVersion, String jobId, String agent, String schedule,
             TriggerType triggerType, JobStatus status, ExitReason exitReason, Integer exitCode, Instant startedAt,
             Instant finishedAt, Long durationMs, String containerId, String runnerId, String sessionId, String summary,
             JobUsage usage, String error) {
         this(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason, exitCode, startedAt,
-                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, null);
+                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, null, null);
     }
 }

@@ -2,6 +2,7 @@ package io.herdctl.runner.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -42,6 +43,16 @@ public interface RunnerSettings {
     /** Extra label {@code io.herdctl.stack=<value>} on every container, so a launcher can find its own. */
     Optional<String> stackLabel();
 
+    /**
+     * How the paths this runner sees map to the Docker host's, for the bind mounts of job
+     * containers (workspace, sessions, volumes): {@code auto} reads this runner's own bind
+     * mounts from the engine when it runs in a container (the Compose deployment) and maps
+     * nothing otherwise; {@code none} maps nothing; or {@code /path/in/runner=/path/on/host}
+     * entries.
+     */
+    @WithDefault("auto")
+    java.util.List<String> hostPaths();
+
     /** How long a container gets to stop after SIGTERM before it is killed, on shutdown. */
     @WithDefault("10s")
     Duration stopGracePeriod();
@@ -80,4 +91,33 @@ public interface RunnerSettings {
      */
     @WithDefault("true")
     boolean hostProcesses();
+
+    /** Where job containers may send traffic; what the Compose deployment sets. Unset: Docker's defaults. */
+    Egress egress();
+
+    /**
+     * Egress control for job containers. The network is what enforces it (an
+     * {@code internal} network has no route out), the proxy variables are how
+     * tools inside find the one way out; both are checked or set here, over
+     * whatever the fleet asks for, because the spec arrives from a topic.
+     */
+    interface Egress {
+
+        /**
+         * The Docker network job containers join when their agent leaves {@code docker.network} unset or
+         * {@code bridge}; {@code none} stays {@code none}, any other network is refused unless
+         * {@link #allowAgentNetworks()}.
+         */
+        Optional<String> network();
+
+        /** The proxy URL ({@code http://squid:3128}) job containers get as HTTP(S)_PROXY, over the agent's own. */
+        Optional<String> proxy();
+
+        /** Hosts besides localhost, 127.0.0.1 and ::1 that job containers reach without the proxy (NO_PROXY). */
+        Optional<List<String>> noProxy();
+
+        /** Lets agents pick another {@code docker.network} ({@code host}, a named network) past {@link #network()}. */
+        @WithDefault("false")
+        boolean allowAgentNetworks();
+    }
 }

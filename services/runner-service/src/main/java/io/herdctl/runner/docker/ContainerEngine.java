@@ -32,6 +32,22 @@ public interface ContainerEngine {
     /** Whether the container exists and is running. */
     boolean isRunning(String containerId);
 
+    /**
+     * The running container's IP address on {@code network} (its network mode), from
+     * one inspect; null when it has none there ({@code none}, {@code host},
+     * {@code container:...}). The egress proxy logs requests by this address.
+     */
+    String address(String containerId, String network);
+
+    /**
+     * The bind mounts of container {@code id} (this runner's own, when it runs in a
+     * container): where each appears inside it and its source on the engine's host.
+     * Empty when the engine does not know the container.
+     */
+    default List<HostPaths.Mapping> bindMounts(String id) {
+        return List.of();
+    }
+
     /** A container the runner created, found by its labels. */
     record Owned(String id, Map<String, String> labels, Instant created) {
     }

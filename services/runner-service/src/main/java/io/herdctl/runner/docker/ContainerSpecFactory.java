@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.jboss.logging.Logger;
+
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.HostConfigPolicy;
 import io.herdctl.events.JobRequested;
@@ -14,9 +16,13 @@ import io.herdctl.events.JobRequested;
  * Turns a job request into a {@link ContainerPlan}. The spec arrives from a topic,
  * so every rule that keeps the container hardened is checked again here rather
  * than trusted: the fixed hardening cannot be switched off, root is refused,
- * ownership labels cannot be forged, published ports bind to loopback only.
+ * ownership labels cannot be forged, published ports bind to loopback only,
+ * and the runner's {@link EgressPolicy} decides the network and the proxy
+ * variables over the agent's own.
  */
 public final class ContainerSpecFactory {
+
+    private static final Logger LOG = Logger.getLogger(ContainerSpecFactory.class);
 
     /** Where the agent's working directory appears inside the container. */
     public static final String WORKSPACE = "/workspace";
@@ -33,14 +39,34 @@ public final class ContainerSpecFactory {
     private final String tmpfsSize;
     private final String runnerId;
     private final String stackLabel;
+    private final EgressPolicy egress;
+    private final HostPaths hostPaths;
 
+    /**
+     * @param hostPaths how the runner's paths (workspace, sessions) appear on the engine's host,
+     *                  for bind mount sources
+     */
     public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
-            String stackLabel) {
+            String stackLabel, EgressPolicy egress, HostPaths hostPaths) {
         this.defaultUser = defaultUser;
         this.defaultPidsLimit = defaultPidsLimit;
         this.tmpfsSize = tmpfsSize;
         this.runnerId = runnerId;
         this.stackLabel = stackLabel;
+        this.egress = egress;
+        this.hostPaths = hostPaths;
+    }
+
+    /** The runner and the engine share a filesystem. */
+    public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
+            String stackLabel, EgressPolicy egress) {
+        this(defaultUser, defaultPidsLimit, tmpfsSize, runnerId, stackLabel, egress, HostPaths.IDENTITY);
+    }
+
+    /** Without egress control: the agent's own network and env. */
+    public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
+            String stackLabel) {
+        this(defaultUser, defaultPidsLimit, tmpfsSize, runnerId, stackLabel, EgressPolicy.NONE);
     }
 
     /**
@@ -54,6 +80,7 @@ public final class ContainerSpecFactory {
             String name, Map<String, String> extraLabels) {
         AgentSpec agent = job.spec();
         AgentSpec.DockerSpec docker = agent.docker();
+        String networkMode = egress.networkFor(docker.network());
         docker.hostConfig().keySet().forEach(key -> {
             String refusal = HostConfigPolicy.refusal(key);
             if (refusal != null) {
@@ -101,16 +128,17 @@ public final class ContainerSpecFactory {
         if (!mode.equals("rw") && !mode.equals("ro")) {
             throw new JobRejectedException("docker.workspace_mode \"" + mode + "\" is not rw or ro");
         }
-        binds.add(new ContainerPlan.Mount(agent.workingDirectory(), WORKSPACE, mode.equals("ro")));
+        binds.add(new ContainerPlan.Mount(hostPaths.toHost(agent.workingDirectory()), WORKSPACE, mode.equals("ro")));
         for (String volume : docker.volumes()) {
             String[] parts = volume.split(":");
             if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith("/")) {
                 throw new JobRejectedException("docker.volumes entry \"" + volume + "\" is not host:container[:ro|rw]");
             }
-            binds.add(new ContainerPlan.Mount(parts[0], parts[1], parts.length == 3 && parts[2].equals("ro")));
+            binds.add(new ContainerPlan.Mount(parts[0].startsWith("/") ? hostPaths.toHost(parts[0]) : parts[0], parts[1],
+                    parts.length == 3 && parts[2].equals("ro")));
         }
         if (claudeHome != null) {
-            binds.add(new ContainerPlan.Mount(claudeHome, HOME + "/.claude", false));
+            binds.add(new ContainerPlan.Mount(hostPaths.toHost(claudeHome), HOME + "/.claude", false));
         }
 
         String owner = "uid=" + uid + ",gid=" + gid;
@@ -138,16 +166,11 @@ public final class ContainerSpecFactory {
             }
         }
 
-        List<String> env = new ArrayList<>();
-        env.add("HOME=" + HOME);
-        env.add("TERM=xterm-256color");
-        resolvedEnv.forEach((k, v) -> env.add(k + "=" + v));
-
         return new ContainerPlan(
                 name,
                 docker.image(),
                 List.copyOf(argv),
-                List.copyOf(env),
+                environment(job, resolvedEnv),
                 uid + ":" + gid,
                 WORKSPACE,
                 Map.copyOf(labels),
@@ -156,12 +179,33 @@ public final class ContainerSpecFactory {
                 docker.cpuShares(),
                 docker.cpuPeriod(),
                 docker.cpuQuota(),
-                docker.network() == null ? "bridge" : docker.network(),
+                networkMode,
                 List.copyOf(binds),
                 tmpfs,
                 List.copyOf(ports),
                 true,
                 docker.hostConfig());
+    }
+
+    /**
+     * A job's environment as {@code NAME=value}: home and terminal, the resolved env,
+     * then the egress proxy variables, which replace any the agent set itself (a
+     * warm container's {@code docker exec} gets the same list, so they win there too).
+     */
+    public List<String> environment(JobRequested job, Map<String, String> resolvedEnv) {
+        Map<String, String> proxy = egress.environment();
+        List<String> env = new ArrayList<>();
+        env.add("HOME=" + HOME);
+        env.add("TERM=xterm-256color");
+        resolvedEnv.forEach((k, v) -> {
+            if (proxy.containsKey(k)) {
+                LOG.debugf("job %s: docker.env %s is replaced by the runner's egress proxy setting", job.jobId(), k);
+            } else {
+                env.add(k + "=" + v);
+            }
+        });
+        proxy.forEach((k, v) -> env.add(k + "=" + v));
+        return List.copyOf(env);
     }
 
     /** The name of a job's own container: one per job id, so the engine refuses a second. */

@@ -15,6 +15,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -193,6 +194,47 @@ public final class DockerContainerEngine implements ContainerEngine {
             return Boolean.TRUE.equals(running);
         } catch (NotFoundException e) {
             return false;
+        }
+    }
+
+    @Override
+    public String address(String containerId, String network) {
+        if (network == null || network.equals("none") || network.equals("host") || network.startsWith("container:")) {
+            return null;
+        }
+        var settings = docker.inspectContainerCmd(containerId).exec().getNetworkSettings();
+        var networks = settings == null || settings.getNetworks() == null
+                ? java.util.Map.<String, ContainerNetwork>of() : settings.getNetworks();
+        ContainerNetwork on = networks.get(network);
+        if (on == null) {
+            // Named by id rather than by name: the one network the container is on, if it is on one.
+            on = networks.values().stream().filter(n -> network.equals(n.getNetworkID())).findFirst()
+                    .orElse(networks.size() == 1 ? networks.values().iterator().next() : null);
+        }
+        if (on == null) {
+            return null;
+        }
+        if (on.getIpAddress() != null && !on.getIpAddress().isEmpty()) {
+            return on.getIpAddress();
+        }
+        return on.getGlobalIPv6Address() == null || on.getGlobalIPv6Address().isEmpty() ? null
+                : on.getGlobalIPv6Address();
+    }
+
+    @Override
+    public List<HostPaths.Mapping> bindMounts(String id) {
+        try {
+            var mounts = docker.inspectContainerCmd(id).exec().getMounts();
+            if (mounts == null) {
+                return List.of();
+            }
+            return mounts.stream()
+                    .filter(m -> m.getSource() != null && m.getDestination() != null && m.getDestination().getPath() != null)
+                    .filter(m -> m.getSource().startsWith("/"))
+                    .map(m -> new HostPaths.Mapping(m.getDestination().getPath(), m.getSource()))
+                    .toList();
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return List.of();
         }
     }
 

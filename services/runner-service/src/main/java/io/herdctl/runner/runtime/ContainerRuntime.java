@@ -46,7 +46,20 @@ public final class ContainerRuntime implements JobRuntime {
                 ContainerSpecFactory.containerName(job.agent(), job.jobId()), Map.of(Labels.JOB_ID, job.jobId()));
         ownSessions(plan);
         String id = engine.start(plan);
-        return new ContainerExecution(engine, id);
+        return new ContainerExecution(engine, id, addressOf(engine, id, plan.networkMode()));
+    }
+
+    /**
+     * The started container's address on its network, or null: it only labels the
+     * job's status for the proxy's log, so a failed look-up never fails the job.
+     */
+    static String addressOf(ContainerEngine engine, String containerId, String network) {
+        try {
+            return engine.address(containerId, network);
+        } catch (RuntimeException e) {
+            LOG.debugf("the address of container %s on %s is not known: %s", containerId, network, e.getMessage());
+            return null;
+        }
     }
 
     /** The agent's session directory on the host, created on first use. */
@@ -89,16 +102,23 @@ public final class ContainerRuntime implements JobRuntime {
     static final class ContainerExecution implements Execution {
         private final ContainerEngine engine;
         private final String id;
+        private final String address;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        ContainerExecution(ContainerEngine engine, String id) {
+        ContainerExecution(ContainerEngine engine, String id, String address) {
             this.engine = engine;
             this.id = id;
+            this.address = address;
         }
 
         @Override
         public String id() {
             return id;
+        }
+
+        @Override
+        public String address() {
+            return address;
         }
 
         @Override

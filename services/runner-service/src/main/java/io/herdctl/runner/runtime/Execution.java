@@ -18,6 +18,15 @@ public interface Execution {
     /** SIGTERM, then SIGKILL once {@code grace} has passed; a process already gone is fine. */
     void kill(Duration grace);
 
+    /**
+     * The container's IP address on its network, for the {@code running} status (the
+     * egress proxy logs requests by it); null for a host process, a container without
+     * a network, or when it is not known.
+     */
+    default String address() {
+        return null;
+    }
+
     /** Frees what the execution held (removes the container, or hands a warm one back); idempotent. */
     void release();
 }

@@ -44,6 +44,8 @@ public final class WarmPoolRuntime implements JobRuntime {
     private static final class Pool {
         final Deque<String> idle = new ArrayDeque<>();
         final List<String> all = new ArrayList<>();
+        /** Each container's address on its network (it keeps it while it runs), or null. */
+        final Map<String, String> addresses = new HashMap<>();
         String specKey;
     }
 
@@ -62,9 +64,13 @@ public final class WarmPoolRuntime implements JobRuntime {
                         + UUID.randomUUID().toString().substring(0, 8), Map.of(WARM, "true"));
         ContainerRuntime.ownSessions(plan);
         String container = acquire(job, plan);
-        List<String> env = new ArrayList<>(plan.env());
-        launch.env().forEach((k, v) -> env.add(k + "=" + v));
-        return new WarmExecution(job.agent(), container, launch.argv(), env, plan.user(), plan.workingDir());
+        String address;
+        synchronized (pools) {
+            Pool pool = pools.get(job.agent());
+            address = pool == null ? null : pool.addresses.get(container);
+        }
+        List<String> env = plans.environment(job, launch.env());
+        return new WarmExecution(job.agent(), container, address, launch.argv(), env, plan.user(), plan.workingDir());
     }
 
     /**
@@ -81,6 +87,7 @@ public final class WarmPoolRuntime implements JobRuntime {
                 // The agent's settings changed: its idle containers no longer match.
                 stale.addAll(pool.idle);
                 pool.all.removeAll(pool.idle);
+                pool.idle.forEach(pool.addresses::remove);
                 pool.idle.clear();
                 pool.specKey = key;
             }
@@ -90,6 +97,7 @@ public final class WarmPoolRuntime implements JobRuntime {
                     chosen = candidate;
                 } else {
                     pool.all.remove(candidate);
+                    pool.addresses.remove(candidate);
                     stale.add(candidate);
                 }
             }
@@ -109,10 +117,12 @@ public final class WarmPoolRuntime implements JobRuntime {
         }
         try {
             String id = engine.start(plan);
+            String address = ContainerRuntime.addressOf(engine, id, plan.networkMode());
             synchronized (pools) {
                 Pool pool = pools.get(job.agent());
                 pool.all.remove(plan.name());
                 pool.all.add(id);
+                pool.addresses.put(id, address);
             }
             LOG.infof("agent %s: warm container %s started", job.agent(), id.substring(0, 12));
             return id;
@@ -142,6 +152,7 @@ public final class WarmPoolRuntime implements JobRuntime {
             if (pool != null) {
                 pool.all.remove(container);
                 pool.idle.remove(container);
+                pool.addresses.remove(container);
             }
         }
         removeQuietly(container);
@@ -169,6 +180,7 @@ public final class WarmPoolRuntime implements JobRuntime {
     private final class WarmExecution implements Execution {
         private final String agent;
         private final String container;
+        private final String address;
         private final List<String> argv;
         private final List<String> env;
         private final String user;
@@ -177,9 +189,11 @@ public final class WarmPoolRuntime implements JobRuntime {
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile boolean ended;
 
-        WarmExecution(String agent, String container, List<String> argv, List<String> env, String user, String workingDir) {
+        WarmExecution(String agent, String container, String address, List<String> argv, List<String> env, String user,
+                String workingDir) {
             this.agent = agent;
             this.container = container;
+            this.address = address;
             this.argv = argv;
             this.env = env;
             this.user = user;
@@ -189,6 +203,11 @@ public final class WarmPoolRuntime implements JobRuntime {
         @Override
         public String id() {
             return container;
+        }
+
+        @Override
+        public String address() {
+            return address;
         }
 
         @Override

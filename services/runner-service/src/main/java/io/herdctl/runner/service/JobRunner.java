@@ -40,6 +40,8 @@ import io.herdctl.runner.config.RunnerSettings;
 import io.herdctl.runner.docker.ContainerEngine;
 import io.herdctl.runner.docker.ContainerSpecFactory;
 import io.herdctl.runner.docker.DuplicateJobException;
+import io.herdctl.runner.docker.EgressPolicy;
+import io.herdctl.runner.docker.HostPaths;
 import io.herdctl.runner.docker.JobRejectedException;
 import io.herdctl.runner.messaging.JobEvents;
 import io.herdctl.runner.output.ParsedLine;
@@ -101,8 +103,16 @@ public class JobRunner {
         this.events = events;
         this.cluster = cluster;
         this.runnerId = RunnerIdentity.incarnationId(settings.id());
+        EgressPolicy egress = EgressPolicy.of(settings.egress());
+        if (egress.isSet()) {
+            LOG.infof("job containers: network %s (agents' own networks %s), proxy %s",
+                    egress.network() == null ? "as the agent sets it" : egress.network(),
+                    egress.allowAgentNetworks() ? "allowed" : "refused", egress.proxy() == null ? "not set" : egress.proxy());
+        }
+        HostPaths hostPaths = hostPaths(settings.hostPaths(), engine);
         ContainerSpecFactory plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),
-                settings.defaultPidsLimit(), settings.tmpfsSize(), runnerId, settings.stackLabel().orElse(null));
+                settings.defaultPidsLimit(), settings.tmpfsSize(), runnerId, settings.stackLabel().orElse(null), egress,
+                hostPaths);
         ContainerRuntime fresh = new ContainerRuntime(engine, plans, settings.stateDir().resolve("sessions"));
         this.containers = fresh;
         this.warm = new WarmPoolRuntime(engine, plans, fresh);
@@ -345,7 +355,8 @@ public class JobRunner {
                     executionId = execution.id();
                     if (first) {
                         LOG.infof("job %s (%s) started in %s", job.jobId(), job.agent(), shortId(executionId));
-                        await(events.status(status(job, JobStatus.RUNNING, started, null, executionId, null)));
+                        await(events.status(status(job, JobStatus.RUNNING, started, null, executionId, null,
+                                execution.address())));
                     }
                     Integer exitCode = execution.follow(collector::line);
                     outcome = collector.outcome(exitCode, h.stopped());
@@ -489,15 +500,50 @@ public class JobRunner {
         }
     }
 
+    /**
+     * {@code auto}: in a container, this runner's own bind mounts (it is named by its
+     * host name there), so a workspace under the mounted fleet is mounted from the
+     * engine's host; outside one, paths are the host's already.
+     */
+    static HostPaths hostPaths(List<String> setting, ContainerEngine engine) {
+        if (setting.size() == 1 && setting.get(0).strip().equals("none")) {
+            return HostPaths.IDENTITY;
+        }
+        if (!(setting.size() == 1 && setting.get(0).strip().equals("auto"))) {
+            HostPaths explicit = HostPaths.parse(setting);
+            LOG.infof("bind mount sources mapped to the Docker host: %s", explicit);
+            return explicit;
+        }
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/.dockerenv"))) {
+            return HostPaths.IDENTITY;
+        }
+        String self = System.getenv().getOrDefault("HOSTNAME", "");
+        HostPaths mounts = self.isBlank() ? HostPaths.IDENTITY : new HostPaths(engine.bindMounts(self));
+        if (mounts.isIdentity()) {
+            LOG.warnf("this runner runs in a container but found none of its own bind mounts (container %s); job "
+                    + "workspaces are mounted by their paths here. Set herdctl.runner.host-paths if they differ on the "
+                    + "Docker host", self);
+        } else {
+            LOG.infof("bind mount sources mapped to the Docker host: %s", mounts);
+        }
+        return mounts;
+    }
+
     private JobStatusChanged status(JobRequested job, JobStatus status, Instant started, Outcome outcome,
             String executionId, Instant finished) {
+        return status(job, status, started, outcome, executionId, finished, null);
+    }
+
+    /** @param address the job container's IP address on its network (the {@code running} status), or null */
+    private JobStatusChanged status(JobRequested job, JobStatus status, Instant started, Outcome outcome,
+            String executionId, Instant finished, String address) {
         return new JobStatusChanged(EventIds.random(), clock.instant(), JobStatusChanged.SCHEMA_VERSION, job.jobId(),
                 job.agent(), job.schedule(), job.triggerType(), status,
                 outcome == null ? null : outcome.reason(), outcome == null ? null : outcome.exitCode(), started, finished,
                 finished == null ? null : Duration.between(started, finished).toMillis(), executionId, runnerId,
                 outcome == null ? null : outcome.sessionId(), outcome == null ? null : outcome.summary(),
                 outcome == null ? null : outcome.usage(), outcome == null ? null : outcome.error(),
-                outcome == null ? null : outcome.outputLines());
+                outcome == null ? null : outcome.outputLines(), address);
     }
 
     private static void await(CompletableFuture<Void> ack) {

@@ -71,10 +71,12 @@ public class RunnerLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
+        // The runner is built first: a bad setting (such as herdctl.runner.egress.proxy) stops the start here.
+        String id = runner.runnerId();
         cluster.start();
         long every = settings.heartbeatInterval().toMillis();
         ticks.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
-        LOG.infof("runner %s: up to %d jobs at once", runner.runnerId(), runner.capacity());
+        LOG.infof("runner %s: up to %d jobs at once", id, runner.capacity());
     }
 
     /** Drains before the messaging connectors close, so final statuses can still be published. */

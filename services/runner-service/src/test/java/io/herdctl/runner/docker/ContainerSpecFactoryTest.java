@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +63,22 @@ class ContainerSpecFactoryTest {
     }
 
     @Test
+    void bindSourcesUnderTheRunnersOwnMountsAreTheHostsPaths() {
+        HostPaths paths = new HostPaths(List.of(new HostPaths.Mapping("/srv", "/home/me/fleet"),
+                new HostPaths.Mapping("/state/sessions", "/home/me/fleet/.herdctl/sessions")));
+        ContainerSpecFactory inContainer = new ContainerSpecFactory("1000:1000", 256, "64m", "runner-a", null,
+                EgressPolicy.NONE, paths);
+        JobRequested job = job(docker(null, null, Map.of(), List.of()), "hi");
+        ContainerPlan plan = inContainer.plan(job, List.of("claude"), Map.of(), "/state/sessions/coder", "c",
+                Map.of(Labels.JOB_ID, job.jobId()));
+
+        assertEquals(List.of(new ContainerPlan.Mount("/home/me/fleet/work", "/workspace", true),
+                new ContainerPlan.Mount("/data", "/data", true),
+                new ContainerPlan.Mount("/home/me/fleet/.herdctl/sessions/coder", "/home/claude/.claude", false)),
+                plan.binds(), "the workspace and the sessions come from the host; /data is the host's already");
+    }
+
+    @Test
     void passesThePromptAsOneArgumentWithTheAgentsOptions() {
         String prompt = "fix $HOME `rm -rf /` \"now\"; echo 'x'";
         JobRequested job = job(docker(null, 10L, Map.of(), List.of()), prompt);
@@ -104,5 +121,107 @@ class ContainerSpecFactoryTest {
         assertThrows(JobRejectedException.class,
                 () -> plan(new ContainerSpecFactory("0", 256, "64m", "r", null), job(docker(null, null, Map.of(), List.of()),
                         "x"), Map.of()));
+    }
+
+    static AgentSpec.DockerSpec onNetwork(String network) {
+        AgentSpec.DockerSpec d = docker(null, null, Map.of(), List.of());
+        return new AgentSpec.DockerSpec(true, true, d.memory(), d.memoryBytes(), null, null, null, null, null, null, 5,
+                "rw", d.image(), network, null, null, null, null, null);
+    }
+
+    private static ContainerSpecFactory withEgress(EgressPolicy egress) {
+        return new ContainerSpecFactory("1000:1000", 256, "64m", "runner-a", null, egress);
+    }
+
+    private static String networkOf(ContainerSpecFactory factory, String agentNetwork) {
+        return plan(factory, job(onNetwork(agentNetwork), "x"), Map.of()).networkMode();
+    }
+
+    @Test
+    void withoutEgressSettingsTheAgentsNetworkIsUsedAsBefore() {
+        assertEquals("bridge", networkOf(factory, null));
+        assertEquals("host", networkOf(factory, "host"));
+        assertEquals("other", networkOf(factory, "other"));
+        assertEquals("none", networkOf(factory, "none"));
+    }
+
+    @Test
+    void theDefaultNetworkBecomesTheEgressNetworkAndNoneStaysNone() {
+        ContainerSpecFactory egressed = withEgress(new EgressPolicy("herdctl_restricted", null, null, false));
+        assertEquals("herdctl_restricted", networkOf(egressed, null), "docker.network unset");
+        assertEquals("herdctl_restricted", networkOf(egressed, "bridge"));
+        assertEquals("herdctl_restricted", networkOf(egressed, "herdctl_restricted"), "naming it is fine");
+        assertEquals("none", networkOf(egressed, "none"), "no network at all is stricter still");
+    }
+
+    @Test
+    void otherNetworksAreRefusedUnlessAgentsMayPickTheirOwn() {
+        ContainerSpecFactory egressed = withEgress(new EgressPolicy("herdctl_restricted", null, null, false));
+        for (String network : List.of("host", "other_net", "container:abc")) {
+            JobRejectedException e = assertThrows(JobRejectedException.class, () -> networkOf(egressed, network));
+            assertTrue(e.getMessage().startsWith("docker.network \"" + network + "\" is refused"), e.getMessage());
+            assertTrue(e.getMessage().contains("herdctl.runner.egress.network"), e.getMessage());
+            assertTrue(e.getMessage().contains("through the egress proxy"), e.getMessage());
+            assertTrue(e.getMessage().contains("herdctl.runner.egress.allow-agent-networks=true"), e.getMessage());
+        }
+        ContainerSpecFactory open = withEgress(new EgressPolicy("herdctl_restricted", null, null, true));
+        assertEquals("host", networkOf(open, "host"));
+        assertEquals("other_net", networkOf(open, "other_net"));
+        assertEquals("herdctl_restricted", networkOf(open, null), "the default still goes to the egress network");
+    }
+
+    @Test
+    void theProxyVariablesWinOverTheAgentsOwn() {
+        EgressPolicy egress = new EgressPolicy(null, "http://squid:3128", List.of(" internal.example ", "", "10.0.0.0/8",
+                "localhost"), false);
+        ContainerSpecFactory proxied = withEgress(egress);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTP_PROXY", "http://elsewhere:8080");
+        env.put("GITHUB_TOKEN", "ghp_x");
+        env.put("no_proxy", "*");
+        env.put("ALL_PROXY_NOTE", "kept");
+        JobRequested job = job(onNetwork(null), "x");
+        ContainerPlan plan = plan(proxied, job, env);
+        String direct = "localhost,127.0.0.1,::1,internal.example,10.0.0.0/8";
+        assertEquals(List.of("HOME=/home/claude", "TERM=xterm-256color", "GITHUB_TOKEN=ghp_x", "ALL_PROXY_NOTE=kept",
+                "HTTP_PROXY=http://squid:3128", "HTTPS_PROXY=http://squid:3128", "http_proxy=http://squid:3128",
+                "https_proxy=http://squid:3128", "NO_PROXY=" + direct, "no_proxy=" + direct), plan.env());
+        assertEquals("bridge", plan.networkMode(), "a proxy alone does not move the container");
+        assertEquals(plan.env(), proxied.environment(job, env), "a warm container's exec gets the same environment");
+
+        assertEquals("NO_PROXY=localhost,127.0.0.1,::1", withEgress(new EgressPolicy(null, "http://squid:3128", null,
+                false)).environment(job, Map.of()).get(6), "loopback never goes through the proxy");
+        assertEquals(List.of("HOME=/home/claude", "TERM=xterm-256color", "HTTP_PROXY=http://elsewhere:8080"),
+                factory.environment(job, Map.of("HTTP_PROXY", "http://elsewhere:8080")),
+                "without a proxy setting the agent's own variables stay");
+        assertEquals(Map.of(), new EgressPolicy(null, null, List.of("internal.example"), false).environment(),
+                "no-proxy alone sets nothing");
+    }
+
+    @Test
+    void egressSettingsAreCheckedWithTheKeyNamed() {
+        for (String proxy : List.of("squid:3128", "http://", "ftp://squid:21", "http://squid:3128/path",
+                "http://squid:3128?x=1", "http://squid:3128 ")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new EgressPolicy(null, proxy, null, false), proxy);
+            assertTrue(e.getMessage().startsWith("herdctl.runner.egress.proxy \"" + proxy + "\" is not a proxy URL"),
+                    e.getMessage());
+        }
+        IllegalArgumentException credentials = assertThrows(IllegalArgumentException.class,
+                () -> new EgressPolicy(null, "http://user:s3cret@squid:3128", null, false));
+        assertTrue(credentials.getMessage().startsWith("herdctl.runner.egress.proxy carries credentials"),
+                credentials.getMessage());
+        assertFalse(credentials.getMessage().contains("s3cret"), "the password is never echoed");
+        for (String network : List.of("host", "bridge", "container:abc", "two words")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new EgressPolicy(network, null, null, false), network);
+            assertTrue(e.getMessage().startsWith("herdctl.runner.egress.network \"" + network + "\""), e.getMessage());
+        }
+        IllegalArgumentException host = assertThrows(IllegalArgumentException.class,
+                () -> new EgressPolicy(null, "http://squid:3128", List.of("a b"), false));
+        assertTrue(host.getMessage().startsWith("herdctl.runner.egress.no-proxy entry \"a b\""), host.getMessage());
+        assertEquals("https://proxy.internal:8443/", new EgressPolicy("herdctl_restricted", "https://proxy.internal:8443/",
+                null, false).proxy());
+        assertFalse(EgressPolicy.NONE.isSet());
     }
 }
