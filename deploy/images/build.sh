@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the images of the herdctl services locally (nothing is pulled): the JRE image on the project's
-# Debian base, then one image per service from its packaged fast-jar. Run `mvn -DskipTests package` first
-# (./herdctl build does). An image is rebuilt only when its sources changed (label herdctl.source-hash).
+# Builds every image of the Compose deployment locally (nothing is pulled): the project's Debian base, the
+# JRE image, the broker (herdctl's KRaft node), one image per service from its packaged fast-jar, the Squid
+# egress proxy, and the agent images (test agent). Run `mvn -DskipTests package` first (./herdctl build does).
+# An image is rebuilt only when its sources changed (label herdctl.source-hash).
 #
-#   deploy/images/build.sh              all five services
-#   deploy/images/build.sh audit-service dashboard-service
+#   deploy/images/build.sh                            everything
+#   deploy/images/build.sh audit-service dashboard-service   only these service images (and what they need)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -43,10 +44,28 @@ port_of() {
 }
 
 services=("$@")
-[ "${#services[@]}" -gt 0 ] || services=(config-service scheduler-service runner-service audit-service dashboard-service)
+everything=0
+if [ "${#services[@]}" -eq 0 ]; then
+  everything=1
+  services=(config-service scheduler-service runner-service audit-service dashboard-service)
+fi
 for s in "${services[@]}"; do port_of "$s" >/dev/null; done
 
 build "$JRE_IMAGE" "$here/jre/Dockerfile" "$here/jre" "BASE_IMAGE=$BASE_IMAGE"
+if [ "$everything" = 1 ]; then
+  if [ ! -f "$root/launcher/target/herdctl-launcher.jar" ]; then
+    echo "error: the launcher is not packaged (launcher/target/herdctl-launcher.jar is missing); run: mvn -DskipTests package" >&2
+    exit 1
+  fi
+  # Only the launcher jar and its libraries go into the broker's build context.
+  stage=$(mktemp -d)
+  trap 'rm -rf "$stage"' EXIT
+  cp "$root/launcher/target/herdctl-launcher.jar" "$stage/"
+  cp -r "$root/launcher/target/lib" "$stage/lib"
+  build "herdctl/broker:latest" "$here/broker/Dockerfile" "$stage" "JRE_IMAGE=$JRE_IMAGE"
+  build "herdctl/squid:latest" "$root/squid/Dockerfile" "$root/squid" "BASE_IMAGE=$BASE_IMAGE"
+  bash "$root/agent-images/build.sh"
+fi
 for s in "${services[@]}"; do
   target="$root/services/$s/target"
   if [ ! -f "$target/quarkus-app/quarkus-run.jar" ]; then

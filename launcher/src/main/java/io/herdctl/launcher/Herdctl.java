@@ -32,6 +32,7 @@ public final class Herdctl {
                         : JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
                 case "jobs", "job", "logs" ->
                         System.exit(JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
+                case "broker" -> BrokerCommand.run(rest, System.getenv());
                 case "help", "-h", "--help" -> usage();
                 default -> {
                     System.err.println("unknown command '" + command + "'");
@@ -41,7 +42,7 @@ public final class Herdctl {
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("herdctl: " + e.getMessage());
-            System.exit(command.equals("up") ? 1 : Client.USAGE);
+            System.exit(command.equals("up") || command.equals("broker") ? 1 : Client.USAGE);
         } catch (java.io.IOException e) {
             System.err.println("herdctl: " + e.getMessage());
             System.exit(Client.USAGE);
@@ -56,6 +57,8 @@ public final class Herdctl {
                 usage: herdctl up [--fleet PATH] [--state-dir DIR] [--port PORT]
                        herdctl trigger <agent> [--prompt P] [--schedule S] [--wait [--timeout SECS]]
                        herdctl schedules
+                       herdctl broker [--config server.properties]   a Kafka node (KRaft) on its own; KAFKA_* variables
+                                                                     set broker properties (see deploy/README.md)
 
                   --fleet PATH      fleet file or directory (default: examples/demo)
                   --state-dir DIR   where job logs, service logs and broker data go (default: <fleet dir>/.herdctl)
