@@ -39,6 +39,23 @@ public interface AuditSettings {
 
     Retention retention();
 
+    /**
+     * The egress proxy's access log (one JSON object per request, as the Compose stack's Squid writes it), followed
+     * for refusals, which become {@code egress-denied} alerts. Unset: egress is not watched.
+     */
+    Optional<Path> proxyLog();
+
+    /** How often the proxy log is checked for new lines. */
+    @WithDefault("500ms")
+    Duration proxyLogPollInterval();
+
+    /**
+     * How long a refusal whose client address matches no job waits for the job's {@code running} status (the proxy
+     * may log a request before that status has been read) before it is raised as unattributed.
+     */
+    @WithDefault("5s")
+    Duration proxyLogGrace();
+
     /** Finished jobs' records (log, metadata, alerts) removed when old or when the whole record is too large. */
     interface Retention {
 

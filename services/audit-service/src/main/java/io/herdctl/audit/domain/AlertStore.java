@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import io.herdctl.events.Severity;
  * Every alert raised, kept as the OCSF document that went to the broker, one
  * per line in {@code <state>/alerts/<jobId>.jsonl}, and in memory for the API.
  * An alert raised again (its line delivered again) has the same id and is kept
- * once.
+ * once. Egress refusals no job is known for are kept under the pseudo job
+ * {@value EgressAlerts#UNATTRIBUTED_JOB}, in a file of that name.
  */
 public final class AlertStore {
 
@@ -60,7 +62,7 @@ public final class AlertStore {
     }
 
     public Path fileOf(String jobId) {
-        if (!JobIds.isValid(jobId)) {
+        if (!JobIds.isValid(jobId) && !EgressAlerts.UNATTRIBUTED_JOB.equals(jobId)) {
             throw new IllegalArgumentException("job id '" + jobId + "' is not a herdctl job id; " + JobIds.FORMAT_MESSAGE);
         }
         return dir.resolve(jobId + ".jsonl");
@@ -74,7 +76,8 @@ public final class AlertStore {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "job-*.jsonl")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                "{job-*," + EgressAlerts.UNATTRIBUTED_JOB + "}.jsonl")) {
             for (Path file : files) {
                 try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     String line;
@@ -122,6 +125,11 @@ public final class AlertStore {
         }
     }
 
+    /** Whether an alert with this id is kept already. */
+    public boolean contains(String eventId) {
+        return byId.containsKey(eventId);
+    }
+
     public int countFor(String jobId) {
         return perJob.getOrDefault(jobId, 0);
     }
@@ -137,6 +145,41 @@ public final class AlertStore {
             newestFirst.removeIf(a -> a.jobId().equals(jobId));
             byId.values().removeIf(a -> a.jobId().equals(jobId));
         }
+    }
+
+    /**
+     * Drops the alerts of a pseudo job that were raised before {@code cutoff} (its
+     * file is rewritten without them); returns how many. Real jobs' alerts go with
+     * their record ({@link #remove}).
+     */
+    public synchronized int removeRaisedBefore(String jobId, Instant cutoff) throws IOException {
+        List<AuditAlertRaised> old = newestFirst.stream()
+                .filter(a -> a.jobId().equals(jobId) && a.time().isBefore(cutoff)).toList();
+        if (old.isEmpty()) {
+            return 0;
+        }
+        Path file = fileOf(jobId);
+        if (Files.exists(file)) {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                try {
+                    if (!line.isBlank() && !OcsfFinding.read(line).time().isBefore(cutoff)) {
+                        kept.append(line).append('\n');
+                    }
+                } catch (MalformedEventException e) {
+                    // left out, as rebuild() leaves it out
+                }
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, kept, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        for (AuditAlertRaised a : old) {
+            newestFirst.remove(a);
+            byId.remove(a.eventId());
+        }
+        perJob.computeIfPresent(jobId, (k, n) -> n - old.size() > 0 ? n - old.size() : null);
+        return old.size();
     }
 
     public long bytesOf(String jobId) throws IOException {

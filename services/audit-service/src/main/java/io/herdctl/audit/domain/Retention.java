@@ -14,7 +14,8 @@ import java.util.List;
  * Removes finished jobs' records, oldest first: every job that started longer
  * ago than the age limit, then more while the record as a whole is over the size
  * limit. A job that has not ended is never removed, whatever its age. A job's
- * log, metadata and alerts go together.
+ * log, metadata and alerts go together. Unattributed egress alerts (no job's
+ * record to go with) are removed by the age limit alone.
  */
 public final class Retention {
 
@@ -63,6 +64,13 @@ public final class Retention {
             total -= bytes;
             freed += bytes;
             removed++;
+        }
+        if (maxAge != null) {
+            try {
+                alerts.removeRaisedBefore(EgressAlerts.UNATTRIBUTED_JOB, now.minus(maxAge));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove old unattributed egress alerts", e);
+            }
         }
         return new Sweep(removed, freed, Math.max(0, total));
     }

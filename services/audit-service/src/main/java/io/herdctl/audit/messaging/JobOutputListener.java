@@ -35,7 +35,6 @@ import io.herdctl.events.JobLogAppended;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.KeyedSend;
 import io.herdctl.events.MalformedEventException;
-import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.Topics;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -62,7 +61,7 @@ import io.smallrye.reactive.messaging.kafka.Record;
 public class JobOutputListener {
 
     public static final String OUTPUT_CHANNEL = "job-output";
-    public static final String ALERTS_CHANNEL = "alerts";
+    public static final String ALERTS_CHANNEL = AlertPublisher.ALERTS_CHANNEL;
     public static final String JOB_LOG_CHANNEL = "job-log";
     /**
      * How much of the feed (characters of record values) may wait for the broker:
@@ -71,11 +70,10 @@ public class JobOutputListener {
      */
     private static final int FEED_MAX_WAITING_CHARS = 2 * Topics.MAX_OUTPUT_RECORD_BYTES;
     private static final Logger LOG = Logger.getLogger(JobOutputListener.class);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final AuditRecord record;
-    private final Emitter<Record<String, String>> alerts;
+    private final AlertPublisher alerts;
     private final Emitter<Record<String, String>> feed;
     private final Semaphore feedRoom = new Semaphore(FEED_MAX_WAITING_CHARS);
     private final ReorderBuffer<Message<String>> buffer;
@@ -86,8 +84,7 @@ public class JobOutputListener {
         return t;
     });
 
-    public JobOutputListener(AuditRecord record, AuditSettings settings,
-            @Channel(ALERTS_CHANNEL) Emitter<Record<String, String>> alerts,
+    public JobOutputListener(AuditRecord record, AuditSettings settings, AlertPublisher alerts,
             @Channel(JOB_LOG_CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
             Emitter<Record<String, String>> feed) {
         this.record = record;
@@ -229,21 +226,7 @@ public class JobOutputListener {
     }
 
     private void publish(List<AuditAlertRaised> raised, String lineType) {
-        if (raised.isEmpty()) {
-            return;
-        }
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        List<String> documents = new ArrayList<>();
-        for (AuditAlertRaised alert : raised) {
-            String document = OcsfFinding.json(alert, record.contexts().of(alert.jobId(), lineType));
-            documents.add(document);
-            acks.add(KeyedSend.send(alerts, alert.jobId(), document));
-            LOG.infof("alert %s (%s) on job %s line %d", alert.ruleId(), alert.severity().wire(), alert.jobId(), alert.seq());
-        }
-        KeyedSend.awaitAll(acks, SEND_TIMEOUT, "alerts");
-        for (int i = 0; i < raised.size(); i++) {
-            record.alerts().add(raised.get(i), documents.get(i));
-        }
+        alerts.publish(raised, lineType);
     }
 
     @PreDestroy

@@ -15,7 +15,9 @@ import io.smallrye.common.annotation.Blocking;
  * Keeps {@code <jobId>.yaml} and the job index up to date from the job's
  * request and status changes, and notes where each job runs. A record that does
  * not parse, or whose job id is not herdctl's, fails here and goes to the
- * dead-letter topic; the stream goes on.
+ * dead-letter topic; the stream goes on. A {@code running} status with the
+ * container's address opens the job's window in {@link io.herdctl.audit.domain.JobAddresses},
+ * its terminal status closes it.
  */
 @ApplicationScoped
 public class JobRecordListener {
@@ -34,6 +36,7 @@ public class JobRecordListener {
     public void onStatus(ConsumerRecord<String, String> in) {
         JobStatusChanged status = EventJson.read(in.value(), JobStatusChanged.class);
         record.contexts().status(status);
+        record.addresses().status(status);
         record.metadata().status(status);
         record.jobEnded(status);
     }

@@ -11,12 +11,16 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.herdctl.audit.domain.AlertStore;
+import io.herdctl.audit.domain.EgressAlerts;
 import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.Severity;
 import io.smallrye.common.annotation.Blocking;
 
-/** The alerts raised, newest first, filtered by job, agent, rule, least severity and time. */
+/**
+ * The alerts raised, newest first, filtered by job, agent, rule, least severity and time. {@code job} is a
+ * herdctl job id, or {@value EgressAlerts#UNATTRIBUTED_JOB} for the egress refusals no job is known for.
+ */
 @Path("/api/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -35,7 +39,8 @@ public class AlertsResource {
         int lim = Params.range("limit", limit, 50, 1, JobsResource.MAX_LIMIT);
         int off = Params.range("offset", offset, 0, 0, Integer.MAX_VALUE);
         String jobId = Params.blankToNull(job);
-        AlertStore.Page page = record.alerts().query(new AlertStore.Query(jobId == null ? null : Params.jobId(jobId),
+        AlertStore.Page page = record.alerts().query(new AlertStore.Query(jobId == null
+                || EgressAlerts.UNATTRIBUTED_JOB.equals(jobId) ? jobId : Params.jobId(jobId),
                 Params.blankToNull(agent), Params.blankToNull(rule), severity(severity), Params.time("since", since),
                 Params.time("until", until), lim, off));
         Map<String, Object> out = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.herdctl.audit.messaging.JobOutputListener;
+import io.herdctl.audit.messaging.ProxyLogListener;
 import io.herdctl.audit.service.AuditRecord;
 
 /** Ready once the index is read back from the files, and while lines are being recorded (not stalled on a failure). */
@@ -16,10 +17,12 @@ public class AuditReadiness implements HealthCheck {
 
     private final AuditRecord record;
     private final JobOutputListener output;
+    private final ProxyLogListener egress;
 
-    public AuditReadiness(AuditRecord record, JobOutputListener output) {
+    public AuditReadiness(AuditRecord record, JobOutputListener output, ProxyLogListener egress) {
         this.record = record;
         this.output = output;
+        this.egress = egress;
     }
 
     @Override
@@ -29,6 +32,7 @@ public class AuditReadiness implements HealthCheck {
                 .withData("jobs", record.index().size())
                 .withData("alerts", record.alerts().size())
                 .withData("writing", output.stalled() ? "stalled: the disk or the broker fails; retrying" : "ok")
+                .withData("egress", egress.state())
                 .build();
     }
 }

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.herdctl.audit.config.AuditSettings;
 import io.herdctl.audit.domain.AlertStore;
 import io.herdctl.audit.domain.DetectionRules;
+import io.herdctl.audit.domain.JobAddresses;
 import io.herdctl.audit.domain.JobContexts;
 import io.herdctl.audit.domain.JobIndex;
 import io.herdctl.audit.domain.JobLogWriter;
@@ -29,8 +30,9 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * The job record under the state directory and what is derived from it: the
- * logs, the metadata, the alerts, the rules that watch the lines, and the index
- * the API reads (rebuilt from the files at start). Retention runs here.
+ * logs, the metadata, the alerts, the rules that watch the lines, the index the
+ * API reads (rebuilt from the files at start), and the jobs' container addresses
+ * (read back from their journal). Retention runs here.
  */
 @ApplicationScoped
 public class AuditRecord {
@@ -43,6 +45,7 @@ public class AuditRecord {
     private final JobIndex index;
     private final AlertStore alerts;
     private final JobContexts contexts = new JobContexts();
+    private final JobAddresses addresses;
     private final Retention retention;
     private final Duration tailWait;
     private final Map<String, Tail> tails = new ConcurrentHashMap<>();
@@ -59,6 +62,7 @@ public class AuditRecord {
         this.index = new JobIndex(jobs);
         this.metadata = new JobMetadataWriter(jobs, rules::redact, index::put);
         this.alerts = new AlertStore(settings.stateDir().resolve("alerts"));
+        this.addresses = new JobAddresses(settings.stateDir().resolve("egress").resolve("addresses.jsonl"));
         this.tailWait = settings.tailWait();
         this.retention = new Retention(index, alerts, logs, metadata, settings.retention().maxAge().orElse(null),
                 settings.retention().maxTotalSize().map(size -> size.asLongValue()).orElse(null));
@@ -76,6 +80,7 @@ public class AuditRecord {
         index.rebuild();
         int n = alerts.rebuild();
         LOG.infof("%d alerts read back", n);
+        addresses.load();
         Instant now = Instant.now();
         for (JobIndex.Row row : index.recentlyFinished(now.minus(Duration.ofHours(1)))) {
             if (row.outputLines() != null) {
@@ -136,6 +141,11 @@ public class AuditRecord {
 
     public JobContexts contexts() {
         return contexts;
+    }
+
+    /** Which job had which container address when: attributes the egress proxy's refusals. */
+    public JobAddresses addresses() {
+        return addresses;
     }
 
     public Retention retention() {

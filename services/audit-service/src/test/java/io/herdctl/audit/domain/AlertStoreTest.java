@@ -70,4 +70,27 @@ class AlertStoreTest {
         assertTrue(Files.notExists(again.fileOf("job-2026-11-29-aaaaa1")));
         assertEquals(List.of("a3"), ids(again.query(new AlertStore.Query(null, null, null, null, null, null, 50, 0))));
     }
+
+    @Test
+    void unattributedEgressAlertsAreKeptInTheirOwnFileReadBackAndAgedOut() throws IOException {
+        AlertStore store = new AlertStore(dir);
+        add(store, alert("u1", EgressAlerts.UNATTRIBUTED_JOB, "egress-denied", Severity.MEDIUM, 1));
+        add(store, alert("u2", EgressAlerts.UNATTRIBUTED_JOB, "egress-denied", Severity.HIGH, 100));
+        add(store, alert("a1", "job-2026-11-29-aaaaa1", "egress-denied", Severity.HIGH, 2));
+        assertTrue(Files.exists(dir.resolve("egress-unattributed.jsonl")));
+        assertTrue(store.contains("u1") && !store.contains("nope"));
+
+        AlertStore again = new AlertStore(dir);
+        assertEquals(3, again.rebuild());
+        assertEquals(List.of("u2", "u1"), ids(again.query(new AlertStore.Query(EgressAlerts.UNATTRIBUTED_JOB, null,
+                null, null, null, null, 50, 0))));
+
+        assertEquals(1, again.removeRaisedBefore(EgressAlerts.UNATTRIBUTED_JOB, T.plusSeconds(50)));
+        assertEquals(0, again.removeRaisedBefore(EgressAlerts.UNATTRIBUTED_JOB, T.plusSeconds(50)));
+        assertEquals(1, again.countFor(EgressAlerts.UNATTRIBUTED_JOB));
+        assertEquals(List.of("u2", "a1"), ids(again.query(new AlertStore.Query(null, null, null, null, null, null, 50,
+                0))));
+        assertEquals(1, Files.readAllLines(dir.resolve("egress-unattributed.jsonl")).size());
+        assertEquals(2, new AlertStore(dir).rebuild(), "the file was rewritten without it");
+    }
 }

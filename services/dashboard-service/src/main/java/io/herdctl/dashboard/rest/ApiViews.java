@@ -48,13 +48,14 @@ public final class ApiViews {
 
     public record JobInfo(String jobId, String agentName, String prompt, String status, Instant createdAt,
             Instant startedAt, Instant completedAt, Integer exitCode, String exitReason, Long durationMs, String sessionId,
-            String triggerType, String schedule, String summary, String error, JobUsage usage) {
+            String triggerType, String schedule, String summary, String error, JobUsage usage, String runnerId) {
 
+        /** {@code runnerId} (this version's addition): the runner replica that ran the job. */
         static JobInfo of(JobView j) {
             return new JobInfo(j.jobId(), j.agent(), j.prompt(), j.status().wire(), j.createdAt(), j.startedAt(),
                     j.finishedAt(), j.exitCode(), j.exitReason() == null ? null : j.exitReason().wire(), j.durationMs(),
                     j.sessionId(), j.triggerType() == null ? null : j.triggerType().wire(), j.schedule(), j.summary(),
-                    j.error(), j.usage());
+                    j.error(), j.usage(), j.runnerId());
         }
     }
 
