@@ -91,6 +91,11 @@ public class JobRunner {
     private final Clock clock = Clock.systemUTC();
     private final Semaphore capacity;
     private final Map<String, HeldJob> held = new ConcurrentHashMap<>();
+    /**
+     * Jobs that ended here lately, and when: the sweep reads job ends from the status topic,
+     * which may not show one yet when the job has already left {@link #held}.
+     */
+    private final Map<String, Instant> endedHere = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -143,6 +148,13 @@ public class JobRunner {
     /** The jobs this runner holds now. */
     public List<String> heldJobs() {
         return List.copyOf(held.keySet());
+    }
+
+    /** The jobs that ended on this runner within the last few lost-after periods. */
+    public java.util.Set<String> recentlyEnded() {
+        Instant cutoff = clock.instant().minus(settings.lostAfter().multipliedBy(3));
+        endedHere.values().removeIf(t -> t.isBefore(cutoff));
+        return java.util.Set.copyOf(endedHere.keySet());
     }
 
     public boolean isDraining() {
@@ -252,6 +264,7 @@ public class JobRunner {
             try {
                 execute(h);
             } finally {
+                endedHere.put(job.jobId(), clock.instant());
                 held.remove(job.jobId());
                 capacity.release();
                 if (draining && held.isEmpty()) {

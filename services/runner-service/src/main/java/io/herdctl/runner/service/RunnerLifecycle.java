@@ -145,10 +145,13 @@ public class RunnerLifecycle {
             return;
         }
         Set<String> held = new HashSet<>(runner.heldJobs());
+        // A job that just ended here is not lost even if its end has not come back on the topic yet.
+        Set<String> heldOrJustEnded = new HashSet<>(held);
+        heldOrJustEnded.addAll(runner.recentlyEnded());
         state.openJobsByRunner().forEach((owner, jobs) -> {
             ClusterState.Peer peer = peers.get(owner);
             for (ClusterState.JobState job : jobs) {
-                String why = lostReason(owner, self, peer, job, held, lostBefore);
+                String why = lostReason(owner, self, peer, job, heldOrJustEnded, lostBefore);
                 if (why != null && endedLost.add(job.jobId())) {
                     LOG.warnf("job %s: %s", job.jobId(), why);
                     removeContainersOf(Map.of(Labels.JOB_ID, job.jobId()));
