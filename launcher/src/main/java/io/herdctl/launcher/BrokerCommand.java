@@ -14,7 +14,17 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+import io.herdctl.events.Topics;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
+import io.herdctl.testsupport.ListenerPrincipalBuilder;
 
 /**
  * {@code herdctl broker}: a Kafka node (KRaft) as a process of its own, the broker of
@@ -31,7 +41,11 @@ import io.herdctl.testsupport.EmbeddedKafkaBroker;
  * controller quorum has more than one voter, since every node must share it;</li>
  * <li>{@code HERDCTL_BROKER_TOPIC_REPLICATION}: how many brokers hold each partition of the
  * project's topics, which this node creates once the cluster has that many brokers (default 1);</li>
- * <li>{@code HERDCTL_BROKER_READY_FILE}: a file written once the topics exist, for health checks.</li>
+ * <li>{@code HERDCTL_BROKER_READY_FILE}: a file written once the topics exist, for health checks;</li>
+ * <li>{@code HERDCTL_BROKER_READ_ONLY_LISTENERS}: listener names whose clients may only read
+ * {@code HERDCTL_BROKER_READ_ONLY_TOPICS} (default: the alerts and job status topics), the way a
+ * SIEM does; every other listener may do everything. Clients are told apart by the listener
+ * they connect to ({@link ListenerPrincipalBuilder}), and the broker's authorizer enforces it.</li>
  * </ul>
  */
 final class BrokerCommand {
@@ -60,6 +74,12 @@ final class BrokerCommand {
                     + "'kafka-storage random-uuid')");
         }
         short replication = parseReplication(env.getOrDefault("HERDCTL_BROKER_TOPIC_REPLICATION", "1"));
+        List<String> readOnly = names(env.get("HERDCTL_BROKER_READ_ONLY_LISTENERS"));
+        List<String> readable = names(env.getOrDefault("HERDCTL_BROKER_READ_ONLY_TOPICS",
+                Topics.ALERTS + "," + Topics.JOB_STATUS));
+        if (!readOnly.isEmpty()) {
+            restrictListeners(props, readOnly);
+        }
         String bootstrap = adminAddress(props);
 
         System.out.println("herdctl broker: node " + props.getProperty("node.id") + ", listeners "
@@ -72,12 +92,82 @@ final class BrokerCommand {
             stopped.countDown();
         }, "broker-shutdown"));
         createTopics(broker, replication);
+        if (!readOnly.isEmpty()) {
+            grantRead(broker, readOnly, readable);
+            System.out.println("herdctl broker: listeners " + readOnly + " may only read " + readable);
+        }
         String readyFile = blankToNull(env.get("HERDCTL_BROKER_READY_FILE"));
         if (readyFile != null) {
             Files.writeString(Path.of(readyFile), "ready\n", StandardCharsets.UTF_8);
         }
         System.out.println("herdctl broker: ready on " + bootstrap + " (topics with replication " + replication + ")");
         stopped.await();
+    }
+
+    /**
+     * Turns on the broker's authorizer with every client named after its listener: the
+     * listeners not in {@code readOnly} are super users, the others get only what
+     * {@link #grantRead} allows.
+     */
+    static void restrictListeners(Properties props, List<String> readOnly) {
+        List<String> all = new ArrayList<>();
+        for (String listener : props.getProperty("listeners", "").split(",")) {
+            String name = listener.trim().split("://", 2)[0];
+            if (!name.isEmpty()) {
+                all.add(name);
+            }
+        }
+        for (String name : readOnly) {
+            if (!all.contains(name)) {
+                throw new IllegalArgumentException("HERDCTL_BROKER_READ_ONLY_LISTENERS names " + name
+                        + ", which is not one of the listeners " + all);
+            }
+        }
+        List<String> trusted = all.stream().filter(n -> !readOnly.contains(n)).toList();
+        if (trusted.stream().noneMatch(n -> !List.of(props.getProperty("controller.listener.names", "CONTROLLER")
+                .split(",")).contains(n))) {
+            throw new IllegalArgumentException("every broker listener would be read-only; the services need one of their own");
+        }
+        props.put("principal.builder.class", ListenerPrincipalBuilder.class.getName());
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("allow.everyone.if.no.acl.found", "false");
+        props.put("super.users", String.join(";", trusted.stream().map(n -> "User:" + n).toList()));
+    }
+
+    /** Read and describe on {@code topics}, and any consumer group, for the read-only listeners. */
+    static void grantRead(EmbeddedKafkaBroker broker, List<String> listeners, List<String> topics) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String listener : listeners) {
+            String principal = "User:" + listener;
+            for (String topic : topics) {
+                for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE)) {
+                    acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                            new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+                }
+            }
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, "*", PatternType.LITERAL),
+                    new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)));
+        }
+        try (var admin = broker.admin()) {
+            admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot grant the read-only listeners their rights: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while granting rights", e);
+        }
+    }
+
+    private static List<String> names(String text) {
+        List<String> names = new ArrayList<>();
+        if (text != null) {
+            for (String n : text.split(",")) {
+                if (!n.isBlank()) {
+                    names.add(n.trim());
+                }
+            }
+        }
+        return names;
     }
 
     /** Single-node defaults, then the config file, then {@code KAFKA_*} variables; the later wins. */
