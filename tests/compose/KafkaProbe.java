@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -26,7 +26,7 @@ public class KafkaProbe {
             producer.send(new ProducerRecord<>("herdctl.job-requests.v1", "prober", "{}")).get(15, TimeUnit.SECONDS);
             System.out.println("request: accepted");
         } catch (ExecutionException e) {
-            System.out.println(e.getCause() instanceof TopicAuthorizationException ? "request: refused"
+            System.out.println(e.getCause() instanceof AuthorizationException ? "request: refused"
                     : "request: failed " + e.getCause());
         }
     }

@@ -187,6 +187,9 @@ if [ -z "$job" ]; then fail "trigger prober"; else
   jsonl=$(cat "$log" 2>/dev/null)
   contains "job log $log: the whitelisted host answered the job" "fetch http://web.allowed.test/ -> HTTP/1.1 200 OK" "$jsonl"
   contains "job log: the proxy refused the other host" "fetch http://blocked.test/ -> HTTP/1.1 403 Forbidden" "$jsonl"
+  contains "the job saw its workspace, mounted from the fleet directory on the host" "workspace: README.md" "$jsonl"
+  check "no bind source was created at the runner's own paths on the host" "no" \
+    "$([ -e /fleet ] || [ -e /var/lib/herdctl/state/sessions/prober ] && echo yes || echo no)"
   alerts=""
   for _ in $(seq 1 20); do
     alerts=$(audit_get "/api/alerts?job=$job")
