@@ -73,6 +73,9 @@ public final class FleetLoader {
         final List<AgentSpec> agents = new ArrayList<>();
         final Map<String, String> definedIn = new HashMap<>();
         final List<Path> allowedRoots = new ArrayList<>();
+        /** Each document parsed, as written and after substitution, for {@link FleetOrigins}. */
+        final Map<Path, Document> documents = new HashMap<>();
+        final Map<String, List<FleetOrigins.Layer>> origins = new LinkedHashMap<>();
         Interpolator interpolator;
 
         Load(Path configDir) {
@@ -82,6 +85,15 @@ public final class FleetLoader {
         String label(Path file) {
             return file.startsWith(configDir) ? configDir.relativize(file).toString() : file.toString();
         }
+
+        /** The agent's fields in {@code file} under {@code prefix}; empty for a document that is empty. */
+        Optional<FleetOrigins.Layer> layer(FleetOrigins.Kind kind, Path file, List<String> prefix) {
+            return Optional.ofNullable(documents.get(file))
+                    .map(d -> new FleetOrigins.Layer(kind, d.label(), d.raw(), d.resolved(), prefix));
+        }
+    }
+
+    private record Document(String label, YamlTree.Node raw, YamlTree.Node resolved) {
     }
 
     /** {@code env} without the variables whose names say they hold secrets. */
@@ -97,12 +109,17 @@ public final class FleetLoader {
 
     /** Loads from a fleet file, or from a directory searched upwards for one. */
     public LoadedFleet load(Path location) {
+        return loadWithOrigins(location).fleet();
+    }
+
+    /** As {@link #load(Path)}, with where each field was written (empty origins when the fleet has errors). */
+    public TracedFleet loadWithOrigins(Path location) {
         Optional<Path> found = ConfigLocator.locate(location);
         if (found.isEmpty()) {
             Problems problems = new Problems();
             problems.error(location.toString(), "", ConfigLocator.notFoundMessage(location));
-            return new LoadedFleet(null, "none", null, List.of(), problems.errors(), problems.warnings(),
-                    List.of(location.toAbsolutePath()));
+            return new TracedFleet(new LoadedFleet(null, "none", null, List.of(), problems.errors(), problems.warnings(),
+                    List.of(location.toAbsolutePath())), FleetOrigins.NONE);
         }
         Path configFile = found.get().toAbsolutePath().normalize();
         Load load = new Load(configFile.getParent());
@@ -117,23 +134,37 @@ public final class FleetLoader {
         root.map(FleetSchema.FleetFile::workingRoot).ifPresent(r -> load.allowedRoots.add(realOrSelf(
                 load.configDir.resolve(r).normalize())));
         root.ifPresent(r -> load.webhookSecretEnv = r.webhookSecretEnv());
-        root.ifPresent(r -> walk(configFile, r, List.of(), Map.of(), Map.of(), new ArrayDeque<>(List.of(configFile)), load));
+        root.ifPresent(r -> walk(configFile, r, List.of(), Map.of(), Map.of(), List.of(), null,
+                new ArrayDeque<>(List.of(configFile)), load));
 
         List<Path> files = List.copyOf(load.files);
         if (load.problems.hasErrors()) {
-            return new LoadedFleet(fleetName, load.revision.value(), configFile, List.of(), load.problems.errors(),
-                    load.problems.warnings(), files);
+            return new TracedFleet(new LoadedFleet(fleetName, load.revision.value(), configFile, List.of(),
+                    load.problems.errors(), load.problems.warnings(), files), FleetOrigins.NONE);
         }
-        return new LoadedFleet(fleetName, load.revision.value(), configFile, List.copyOf(load.agents), List.of(),
-                load.problems.warnings(), files);
+        return new TracedFleet(new LoadedFleet(fleetName, load.revision.value(), configFile, List.copyOf(load.agents),
+                List.of(), load.problems.warnings(), files), new FleetOrigins(
+                load.layer(FleetOrigins.Kind.FLEET, configFile, List.of()).orElse(null), load.origins));
     }
 
+    /**
+     * @param parentLayers  where {@code parentDefaults} were written, highest priority first
+     * @param overrideLayer where {@code overrideDefaults} were written (the parent's {@code fleets[].overrides.defaults}),
+     *                      or null
+     */
     private void walk(Path file, FleetSchema.FleetFile fleet, List<String> fleetPath, Map<String, Object> parentDefaults,
-            Map<String, Object> overrideDefaults, Deque<Path> stack, Load load) {
+            Map<String, Object> overrideDefaults, List<FleetOrigins.Layer> parentLayers, FleetOrigins.Layer overrideLayer,
+            Deque<Path> stack, Load load) {
         Map<String, Object> defaults = DeepMerge.merge(DeepMerge.merge(parentDefaults, fleet.defaults()), overrideDefaults);
+        List<FleetOrigins.Layer> layers = new ArrayList<>();
+        if (overrideLayer != null) {
+            layers.add(overrideLayer);
+        }
+        load.layer(FleetOrigins.Kind.DEFAULTS, file, List.of("defaults")).ifPresent(layers::add);
+        layers.addAll(parentLayers);
         Path dir = file.getParent();
         for (FleetSchema.AgentRef ref : fleet.agents()) {
-            loadAgent(dir.resolve(ref.path()).toAbsolutePath().normalize(), ref, defaults, fleetPath, load);
+            loadAgent(dir.resolve(ref.path()).toAbsolutePath().normalize(), file, ref, defaults, layers, fleetPath, load);
         }
         Map<String, String> namesHere = new HashMap<>();
         for (FleetSchema.FleetRef ref : fleet.fleets()) {
@@ -176,7 +207,9 @@ public final class FleetLoader {
             List<String> childPath = new ArrayList<>(fleetPath);
             childPath.add(name);
             stack.push(sub);
-            walk(sub, subFleet.get(), childPath, defaults, ref.overrideDefaults(), stack, load);
+            walk(sub, subFleet.get(), childPath, defaults, ref.overrideDefaults(), layers,
+                    load.layer(FleetOrigins.Kind.DEFAULTS, file, List.of("fleets", "[" + ref.index() + "]", "overrides",
+                            "defaults")).orElse(null), stack, load);
             stack.pop();
         }
     }
@@ -193,14 +226,17 @@ public final class FleetLoader {
             if (root.isEmpty()) {
                 return load.problems.errorCount() == before ? Optional.of(FleetSchema.FleetFile.empty()) : Optional.empty();
             }
-            return Optional.of(load.interpolator.apply(root.get(), "", load.problems))
+            YamlTree.Node resolved = load.interpolator.apply(root.get(), "", load.problems);
+            load.documents.put(path, new Document(label, root.get(), resolved));
+            return Optional.of(resolved)
                     .flatMap(r -> load.f.map(r, ""))
                     .map(r -> FleetSchema.check(r, load.f));
         });
     }
 
-    private void loadAgent(Path agentFile, FleetSchema.AgentRef ref, Map<String, Object> defaults, List<String> fleetPath,
-            Load load) {
+    /** @param defaultLayers where {@code defaults} were written, highest priority first */
+    private void loadAgent(Path agentFile, Path fleetFile, FleetSchema.AgentRef ref, Map<String, Object> defaults,
+            List<FleetOrigins.Layer> defaultLayers, List<String> fleetPath, Load load) {
         String label = load.label(agentFile);
         String text = readReferenced(agentFile, label, ref.pos(), Paths.index("agents", ref.index()) + ".path", load);
         if (text == null) {
@@ -209,7 +245,11 @@ public final class FleetLoader {
         int errorsBefore = load.problems.errorCount();
         YamlTree.Pos[] wdPos = {null};
         Optional<Map<String, Object>> own = YamlReader.read(label, text, load.problems)
-                .map(root -> load.interpolator.apply(root, "", load.problems))
+                .map(root -> {
+                    YamlTree.Node resolved = load.interpolator.apply(root, "", load.problems);
+                    load.documents.put(agentFile, new Document(label, root, resolved));
+                    return resolved;
+                })
                 .flatMap(root -> {
                     if (root instanceof YamlTree.MapNode m) {
                         YamlTree.Node wd = m.get("working_directory") != null ? m.get("working_directory") : m.get("workspace");
@@ -244,6 +284,12 @@ public final class FleetLoader {
             return;
         }
         load.agents.add(spec);
+        List<FleetOrigins.Layer> layers = new ArrayList<>();
+        load.layer(FleetOrigins.Kind.OVERRIDES, fleetFile, List.of("agents", "[" + ref.index() + "]", "overrides"))
+                .ifPresent(layers::add);
+        load.layer(FleetOrigins.Kind.AGENT_FILE, agentFile, List.of()).ifPresent(layers::add);
+        layers.addAll(defaultLayers);
+        load.origins.put(spec.qualifiedName(), List.copyOf(layers));
     }
 
     /**
