@@ -57,16 +57,10 @@ public final class ContainerSpecFactory {
         this.hostPaths = hostPaths;
     }
 
-    /** The runner and the engine share a filesystem. */
-    public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
-            String stackLabel, EgressPolicy egress) {
-        this(defaultUser, defaultPidsLimit, tmpfsSize, runnerId, stackLabel, egress, HostPaths.IDENTITY);
-    }
-
-    /** Without egress control: the agent's own network and env. */
+    /** Without egress control (the agent's own network and env), sharing the engine's filesystem. */
     public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
             String stackLabel) {
-        this(defaultUser, defaultPidsLimit, tmpfsSize, runnerId, stackLabel, EgressPolicy.NONE);
+        this(defaultUser, defaultPidsLimit, tmpfsSize, runnerId, stackLabel, EgressPolicy.NONE, HostPaths.IDENTITY);
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.herdctl.runner.docker;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+
+import org.jboss.logging.Logger;
 
 /**
  * Turns a path as this runner sees it into the same directory as the Docker engine
@@ -22,6 +25,8 @@ public final class HostPaths {
             host = normalize(host);
         }
     }
+
+    private static final Logger LOG = Logger.getLogger(HostPaths.class);
 
     /** No translation: the runner and the engine share a filesystem. */
     public static final HostPaths IDENTITY = new HostPaths(List.of());
@@ -55,6 +60,36 @@ public final class HostPaths {
             mappings.add(new Mapping(e.substring(0, eq), e.substring(eq + 1)));
         }
         return new HostPaths(mappings);
+    }
+
+    /**
+     * The mappings {@code herdctl.runner.host-paths} asks for. {@code auto}: in a
+     * container, this runner's own bind mounts (it is named by its host name there),
+     * so a workspace under the mounted fleet is mounted from the engine's host;
+     * outside one, paths are the host's already.
+     */
+    public static HostPaths resolve(List<String> setting, ContainerEngine engine) {
+        if (setting.size() == 1 && setting.get(0).strip().equals("none")) {
+            return IDENTITY;
+        }
+        if (!(setting.size() == 1 && setting.get(0).strip().equals("auto"))) {
+            HostPaths explicit = parse(setting);
+            LOG.infof("bind mount sources mapped to the Docker host: %s", explicit);
+            return explicit;
+        }
+        if (!Files.exists(Path.of("/.dockerenv"))) {
+            return IDENTITY;
+        }
+        String self = System.getenv().getOrDefault("HOSTNAME", "");
+        HostPaths mounts = self.isBlank() ? IDENTITY : new HostPaths(engine.bindMounts(self));
+        if (mounts.isIdentity()) {
+            LOG.warnf("this runner runs in a container but found none of its own bind mounts (container %s); job "
+                    + "workspaces are mounted by their paths here. Set herdctl.runner.host-paths if they differ on the "
+                    + "Docker host", self);
+        } else {
+            LOG.infof("bind mount sources mapped to the Docker host: %s", mounts);
+        }
+        return mounts;
     }
 
     public List<Mapping> mappings() {

@@ -114,7 +114,7 @@ public class JobRunner {
                     egress.network() == null ? "as the agent sets it" : egress.network(),
                     egress.allowAgentNetworks() ? "allowed" : "refused", egress.proxy() == null ? "not set" : egress.proxy());
         }
-        HostPaths hostPaths = hostPaths(settings.hostPaths(), engine);
+        HostPaths hostPaths = HostPaths.resolve(settings.hostPaths(), engine);
         ContainerSpecFactory plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),
                 settings.defaultPidsLimit(), settings.tmpfsSize(), runnerId, settings.stackLabel().orElse(null), egress,
                 hostPaths);
@@ -511,35 +511,6 @@ public class JobRunner {
                 }
             }
         }
-    }
-
-    /**
-     * {@code auto}: in a container, this runner's own bind mounts (it is named by its
-     * host name there), so a workspace under the mounted fleet is mounted from the
-     * engine's host; outside one, paths are the host's already.
-     */
-    static HostPaths hostPaths(List<String> setting, ContainerEngine engine) {
-        if (setting.size() == 1 && setting.get(0).strip().equals("none")) {
-            return HostPaths.IDENTITY;
-        }
-        if (!(setting.size() == 1 && setting.get(0).strip().equals("auto"))) {
-            HostPaths explicit = HostPaths.parse(setting);
-            LOG.infof("bind mount sources mapped to the Docker host: %s", explicit);
-            return explicit;
-        }
-        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/.dockerenv"))) {
-            return HostPaths.IDENTITY;
-        }
-        String self = System.getenv().getOrDefault("HOSTNAME", "");
-        HostPaths mounts = self.isBlank() ? HostPaths.IDENTITY : new HostPaths(engine.bindMounts(self));
-        if (mounts.isIdentity()) {
-            LOG.warnf("this runner runs in a container but found none of its own bind mounts (container %s); job "
-                    + "workspaces are mounted by their paths here. Set herdctl.runner.host-paths if they differ on the "
-                    + "Docker host", self);
-        } else {
-            LOG.infof("bind mount sources mapped to the Docker host: %s", mounts);
-        }
-        return mounts;
     }
 
     private JobStatusChanged status(JobRequested job, JobStatus status, Instant started, Outcome outcome,

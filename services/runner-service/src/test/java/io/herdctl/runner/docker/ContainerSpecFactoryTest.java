@@ -130,7 +130,7 @@ class ContainerSpecFactoryTest {
     }
 
     private static ContainerSpecFactory withEgress(EgressPolicy egress) {
-        return new ContainerSpecFactory("1000:1000", 256, "64m", "runner-a", null, egress);
+        return new ContainerSpecFactory("1000:1000", 256, "64m", "runner-a", null, egress, HostPaths.IDENTITY);
     }
 
     private static String networkOf(ContainerSpecFactory factory, String agentNetwork) {
