@@ -13,9 +13,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -149,8 +153,18 @@ final class BrokerCommand {
                     new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)));
         }
         try (var admin = broker.admin()) {
-            admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            // The controller acknowledges the ACLs once committed; the broker's authorizer applies them
+            // from the metadata log a moment later. Ready means a read-only client can read already.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.describeAcls(AclBindingFilter.ANY).values()
+                    .get(10, TimeUnit.SECONDS).containsAll(acls)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("the broker has not applied the read-only rights in 30 s");
+                }
+                Thread.sleep(50);
+            }
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot grant the read-only listeners their rights: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
