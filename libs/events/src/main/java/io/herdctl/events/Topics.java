@@ -36,6 +36,11 @@ public final class Topics {
      * the one holding its single partition is the leader that fires schedules.
      */
     public static final String SCHEDULER_LEADER = "herdctl.scheduler-leader.v1";
+    /**
+     * The fleet's kill switch ({@link FleetControl}) under one key; compacted. Every
+     * runner and scheduler reads it whole at start.
+     */
+    public static final String FLEET_CONTROL = "herdctl.fleet-control.v1";
     /** Audit detections for a SIEM, keyed by job id. */
     public static final String ALERTS = "herdctl.alerts.v1";
     /** Records a consumer could not process, with the reason in the record headers. */
@@ -58,6 +63,7 @@ public final class Topics {
             new TopicSpec(RUNNERS, 1, true),
             new TopicSpec(SCHEDULES, 1, true),
             new TopicSpec(SCHEDULER_LEADER, 1, false),
+            new TopicSpec(FLEET_CONTROL, 1, true),
             new TopicSpec(ALERTS, 3, false),
             new TopicSpec(DEAD_LETTERS, 1, false));
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import io.herdctl.events.FleetControl;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
@@ -76,8 +77,36 @@ public final class ClusterState {
     private volatile Consumer<JobCancelRequested> cancelListener = c -> {
     };
 
+    private volatile FleetControl fleet;
+    private volatile Consumer<FleetControl> stopListener = f -> {
+    };
+
     public void onCancel(Consumer<JobCancelRequested> listener) {
         this.cancelListener = listener;
+    }
+
+    /** Called whenever the fleet's kill switch is engaged. */
+    public void onFleetStopped(Consumer<FleetControl> listener) {
+        this.stopListener = listener;
+    }
+
+    /** The kill switch as last set, if it ever was. */
+    public Optional<FleetControl> fleetControl() {
+        return Optional.ofNullable(fleet);
+    }
+
+    /** A newer kill-switch state replaces the one held; a stop is passed on to the listener. */
+    public void apply(FleetControl f) {
+        synchronized (this) {
+            FleetControl old = fleet;
+            if (old != null && f.time().isBefore(old.time())) {
+                return;
+            }
+            fleet = f;
+        }
+        if (f.stopped()) {
+            stopListener.accept(f);
+        }
     }
 
     /** Called with the agent's name whenever one of its jobs ends, on any runner. */

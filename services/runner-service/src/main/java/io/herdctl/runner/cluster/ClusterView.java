@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import io.herdctl.events.ConsumerSettings;
 import io.herdctl.events.EventJson;
+import io.herdctl.events.FleetControl;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.MalformedEventException;
@@ -33,10 +34,10 @@ import io.herdctl.runner.config.RunnerSettings;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * Reads the job-status, job-control and runners topics into {@link ClusterState}.
+ * Reads the job-status, job-control, runners and fleet-control topics into {@link ClusterState}.
  * Every runner reads every partition (no consumer group: this is a broadcast,
  * not a work queue), starting {@code status-lookback} back in time for jobs and
- * cancels and from the start for the compacted runners table. The runner takes
+ * cancels and from the start for the compacted runners and fleet-control tables. The runner takes
  * no job before this view has caught up with the end of the topics as they
  * stood at start, so a redelivered request is recognised.
  */
@@ -44,7 +45,10 @@ import io.smallrye.common.annotation.Identifier;
 public class ClusterView {
 
     private static final Logger LOG = Logger.getLogger(ClusterView.class);
-    private static final List<String> TOPICS = List.of(Topics.JOB_STATUS, Topics.JOB_CONTROL, Topics.RUNNERS);
+    private static final List<String> TOPICS = List.of(Topics.JOB_STATUS, Topics.JOB_CONTROL, Topics.RUNNERS,
+            Topics.FLEET_CONTROL);
+    /** Compacted tables, read from their start; the others from {@code status-lookback} back. */
+    private static final List<String> TABLES = List.of(Topics.RUNNERS, Topics.FLEET_CONTROL);
 
     private final ClusterState state = new ClusterState();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -122,11 +126,11 @@ public class ClusterView {
         c.assign(partitions);
         long since = clock.millis() - settings.statusLookback().toMillis();
         Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.stream().filter(p -> !p.topic().equals(Topics.RUNNERS)).forEach(p -> times.put(p, since));
+        partitions.stream().filter(p -> !TABLES.contains(p.topic())).forEach(p -> times.put(p, since));
         Map<TopicPartition, OffsetAndTimestamp> offsets = c.offsetsForTimes(times, Duration.ofSeconds(30));
         Map<TopicPartition, Long> ends = c.endOffsets(partitions, Duration.ofSeconds(30));
         for (TopicPartition p : partitions) {
-            if (p.topic().equals(Topics.RUNNERS)) {
+            if (TABLES.contains(p.topic())) {
                 c.seekToBeginning(List.of(p));
             } else {
                 OffsetAndTimestamp at = offsets.get(p);
@@ -161,6 +165,7 @@ public class ClusterView {
                 case Topics.JOB_STATUS -> state.apply(EventJson.read(r.value(), JobStatusChanged.class));
                 case Topics.JOB_CONTROL -> state.apply(EventJson.read(r.value(), JobCancelRequested.class));
                 case Topics.RUNNERS -> state.apply(EventJson.read(r.value(), RunnerHeartbeat.class), clock.instant());
+                case Topics.FLEET_CONTROL -> state.apply(EventJson.read(r.value(), FleetControl.class));
                 default -> {
                 }
             }

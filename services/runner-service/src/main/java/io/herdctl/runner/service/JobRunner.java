@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 
 import io.herdctl.events.EventIds;
 import io.herdctl.events.ExitReason;
+import io.herdctl.events.FleetControl;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.JobRequested;
@@ -128,6 +129,7 @@ public class JobRunner {
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "job-" + n.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "job-timeouts"));
         cluster.state().onCancel(this::cancel);
+        cluster.state().onFleetStopped(this::stopAll);
         cluster.state().onJobEnded(this::jobEnded);
     }
 
@@ -222,7 +224,9 @@ public class JobRunner {
                     known.map(k -> k.status().wire()).orElse("held here"), known.map(k -> k.owner()).orElse(runnerId));
             return Intake.ALREADY_TAKEN;
         }
-        Optional<JobCancelRequested> cancelled = state.cancelled(job.jobId());
+        Optional<String> cancelled = state.cancelled(job.jobId()).map(c -> cancelMessage(c) + " before it started")
+                .or(() -> state.fleetControl().filter(f -> f.holdsBack(job.time()))
+                        .map(f -> "not started: " + f.whyHeldBack(job.time())));
         if (cancelled.isEmpty() && mustWait(job)) {
             synchronized (deferred) {
                 var queue = deferred.computeIfAbsent(job.agent(), a -> new java.util.ArrayDeque<>());
@@ -236,8 +240,8 @@ public class JobRunner {
         }
         Instant now = clock.instant();
         JobStatusChanged claim = cancelled
-                .map(c -> status(job, JobStatus.CANCELLED, now, new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED,
-                        null, cancelMessage(c) + " before it started", null, null, null, 0L), null, now))
+                .map(why -> status(job, JobStatus.CANCELLED, now, new Outcome(JobStatus.CANCELLED, ExitReason.CANCELLED,
+                        null, why, null, null, null, 0L), null, now))
                 .orElseGet(() -> status(job, JobStatus.PENDING, now, null, null, null));
         CompletableFuture<ClusterState.JobState> readBack = state.claimRead(claim.eventId());
         ClusterState.JobState settled;
@@ -255,11 +259,14 @@ public class JobRunner {
             return Intake.ALREADY_TAKEN;
         }
         if (cancelled.isPresent()) {
-            LOG.infof("job %s was cancelled before it started", job.jobId());
+            LOG.infof("job %s was cancelled before it started: %s", job.jobId(), cancelled.get());
             return Intake.CANCELLED;
         }
         HeldJob h = new HeldJob(job);
         held.put(job.jobId(), h);
+        // A stop read between the check above and now found the job not yet held: it is stopped here instead.
+        state.fleetControl().filter(f -> f.holdsBack(job.time())).ifPresent(f -> h.stop(ExitReason.CANCELLED,
+                "cancelled: " + f.whyHeldBack(job.time()), settings.cancelGracePeriod()));
         workers.execute(() -> {
             try {
                 execute(h);
@@ -329,6 +336,16 @@ public class JobRunner {
             LOG.infof("cancelling job %s: %s", c.jobId(), cancelMessage(c));
             h.stop(ExitReason.CANCELLED, cancelMessage(c), settings.cancelGracePeriod());
         }
+    }
+
+    /** The kill switch: every job this runner holds is stopped, with who stopped the fleet as the reason. */
+    void stopAll(FleetControl f) {
+        String why = "cancelled: " + f.whyHeldBack(null);
+        List<HeldJob> jobs = List.copyOf(held.values());
+        if (!jobs.isEmpty()) {
+            LOG.warnf("fleet stopped by %s: cancelling the %d job(s) held here", f.changedBy(), jobs.size());
+        }
+        jobs.forEach(h -> h.stop(ExitReason.CANCELLED, why, settings.cancelGracePeriod()));
     }
 
     private static String cancelMessage(JobCancelRequested c) {

@@ -1,6 +1,7 @@
 package io.herdctl.runner.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 import io.herdctl.events.ExitReason;
+import io.herdctl.events.FleetControl;
 import io.herdctl.events.JobCancelRequested;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
@@ -27,6 +29,26 @@ class ClusterStateTest {
         return new JobStatusChanged(eventId, at, 1, JOB, "coder", null, null, status,
                 status.isTerminal() ? ExitReason.SUCCESS : null, null, at, status.isTerminal() ? at : null, null,
                 null, runner, session, null, null, null);
+    }
+
+    @Test
+    void theKillSwitchStopsOnlyWhenEngagedAndHoldsBackWhatWasQueuedBeforeIt() {
+        List<FleetControl> stops = new ArrayList<>();
+        state.onFleetStopped(stops::add);
+        FleetControl stop = FleetControl.stop(T, "cli:alice@ops", "EACCES storm");
+        state.apply(stop);
+        FleetControl resumed = stop.resume(T.plusSeconds(60), "dashboard:bob", null);
+        state.apply(resumed);
+        state.apply(stop);
+
+        assertEquals(List.of(stop), stops, "the stop is passed on; a resume, or an older record read late, is not");
+        FleetControl now = state.fleetControl().orElseThrow();
+        assertFalse(now.stopped(), "an older record read late does not undo the resume");
+        assertTrue(now.holdsBack(T.minusSeconds(1)), "requested before the stop: never run");
+        assertFalse(now.holdsBack(T.plusSeconds(61)), "requested after the resume: runs");
+        assertTrue(stop.holdsBack(T.plusSeconds(10)), "while stopped nothing runs");
+        assertTrue(stop.whyHeldBack(null).contains("cli:alice@ops"), stop.whyHeldBack(null));
+        assertTrue(now.whyHeldBack(T.minusSeconds(1)).contains("before the fleet was stopped"));
     }
 
     @Test

@@ -66,6 +66,11 @@ public class JobLedger {
         }
     }
 
+    /** Every job, of any agent, that is requested or running and not over. */
+    public synchronized List<String> active() {
+        return activeByAgent.values().stream().flatMap(Set::stream).sorted().toList();
+    }
+
     public synchronized int activeCount(String agent) {
         Set<String> active = activeByAgent.get(agent);
         return active == null ? 0 : active.size();

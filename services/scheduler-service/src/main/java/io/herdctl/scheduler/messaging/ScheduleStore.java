@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import io.herdctl.events.ConsumerSettings;
 import io.herdctl.events.EventJson;
+import io.herdctl.events.FleetControl;
 import io.herdctl.events.KeyedSend;
 import io.herdctl.events.MalformedEventException;
 import io.herdctl.events.ScheduleState;
@@ -35,24 +36,31 @@ import io.smallrye.reactive.messaging.kafka.Record;
  * The schedules' state, kept on a compacted topic: read whole at start (the
  * scheduler fires nothing before that), then followed, so a restarted or
  * second scheduler knows every schedule's last slot and runtime switch. Writes
- * update the local table at once and the topic with an acknowledged send.
+ * update the local table at once and the topic with an acknowledged send. The
+ * fleet's kill switch ({@link FleetControl}, its own compacted topic) is read
+ * and written the same way.
  */
 @ApplicationScoped
 public class ScheduleStore {
 
     public static final String CHANNEL = "schedules-out";
+    public static final String FLEET_CHANNEL = "fleet-control-out";
     private static final Logger LOG = Logger.getLogger(ScheduleStore.class);
 
     private final Map<String, ScheduleState> states = new ConcurrentHashMap<>();
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final Emitter<Record<String, ScheduleState>> emitter;
+    private final Emitter<Record<String, FleetControl>> fleetEmitter;
+    private volatile FleetControl fleet;
     private final Map<String, Object> kafka;
     private volatile boolean closed;
     private volatile KafkaConsumer<String, String> consumer;
 
     public ScheduleStore(@Channel(CHANNEL) Emitter<Record<String, ScheduleState>> emitter,
+            @Channel(FLEET_CHANNEL) Emitter<Record<String, FleetControl>> fleetEmitter,
             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.emitter = emitter;
+        this.fleetEmitter = fleetEmitter;
         this.kafka = kafka;
     }
 
@@ -89,21 +97,47 @@ public class ScheduleStore {
         return KeyedSend.send(emitter, state.key(), state);
     }
 
+    /** The kill switch as last set, if it ever was. */
+    public Optional<FleetControl> fleetControl() {
+        return Optional.ofNullable(fleet);
+    }
+
+    /** Whether the kill switch is engaged: nothing fires and no trigger is taken. */
+    public boolean fleetStopped() {
+        FleetControl f = fleet;
+        return f != null && f.stopped();
+    }
+
+    /** Sets the kill switch here at once and on the topic; completes when the broker has it. */
+    public CompletableFuture<Void> put(FleetControl control) {
+        applyFleet(control);
+        return KeyedSend.send(fleetEmitter, FleetControl.KEY, control);
+    }
+
+    private synchronized void applyFleet(FleetControl control) {
+        FleetControl old = fleet;
+        if (old == null || !control.time().isBefore(old.time())) {
+            fleet = control;
+        }
+    }
+
     private void follow() {
         Properties p = ConsumerSettings.of(kafka, "scheduler-schedule-store", null);
         while (!closed) {
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
                 consumer = c;
-                TopicPartition partition = new TopicPartition(Topics.SCHEDULES, 0);
-                c.assign(List.of(partition));
-                c.seekToBeginning(List.of(partition));
-                long end = c.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+                List<TopicPartition> partitions = List.of(new TopicPartition(Topics.SCHEDULES, 0),
+                        new TopicPartition(Topics.FLEET_CONTROL, 0));
+                c.assign(partitions);
+                c.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = c.endOffsets(partitions, Duration.ofSeconds(30));
                 while (!closed) {
                     for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
                         apply(r);
                     }
-                    if (loaded.getCount() > 0 && c.position(partition) >= end) {
-                        LOG.infof("schedule state loaded: %d schedules", states.size());
+                    if (loaded.getCount() > 0 && partitions.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
+                        LOG.infof("schedule state loaded: %d schedules%s", states.size(),
+                                fleetStopped() ? "; the fleet is stopped (" + fleet.whyHeldBack(null) + ")" : "");
                         loaded.countDown();
                     }
                 }
@@ -125,6 +159,16 @@ public class ScheduleStore {
     }
 
     private void apply(ConsumerRecord<String, String> r) {
+        if (r.topic().equals(Topics.FLEET_CONTROL)) {
+            try {
+                if (r.value() != null) {
+                    applyFleet(EventJson.read(r.value(), FleetControl.class));
+                }
+            } catch (MalformedEventException e) {
+                LOG.warnf("skipping a malformed fleet-control record at offset %d: %s", r.offset(), e.getMessage());
+            }
+            return;
+        }
         if (r.value() == null) {
             states.remove(r.key());
             return;

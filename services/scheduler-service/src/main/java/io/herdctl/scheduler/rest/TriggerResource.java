@@ -58,6 +58,9 @@ public class TriggerResource {
             return Response.accepted(new TriggerAccepted(a.request().jobId(), a.request().agent(), a.request().prompt(),
                     a.request().triggerType().wire(), "pending", a.request().time())).build();
         }
+        if (outcome instanceof TriggerService.FleetStopped f) {
+            return fleetStopped(f);
+        }
         if (outcome instanceof TriggerService.AtCapacity c) {
             return error(Response.Status.CONFLICT, "CONCURRENCY_LIMIT", "Agent \"" + c.name()
                     + "\" has reached its concurrency limit: " + c.running() + "/" + c.limit() + " jobs running",
@@ -65,6 +68,13 @@ public class TriggerResource {
         }
         TriggerService.UnknownAgent u = (TriggerService.UnknownAgent) outcome;
         return error(Response.Status.NOT_FOUND, "AGENT_NOT_FOUND", "Agent \"" + u.name() + "\" not found", Map.of());
+    }
+
+    /** 409: the kill switch is on; says who stopped the fleet, when, and how to resume it. */
+    static Response fleetStopped(TriggerService.FleetStopped f) {
+        return error(Response.Status.CONFLICT, "FLEET_STOPPED", "No job is started: " + f.control().whyHeldBack(null)
+                + "; resume the fleet first (./herdctl resume)", Map.of("stoppedBy", f.control().changedBy(),
+                        "stoppedAt", f.control().time().toString()));
     }
 
     static Response error(Response.Status status, String code, String message, Map<String, Object> details) {

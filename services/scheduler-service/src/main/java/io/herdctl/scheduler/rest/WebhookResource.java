@@ -101,6 +101,9 @@ public class WebhookResource {
             return Response.accepted(Map.of("jobId", a.request().jobId(), "agentName", a.request().agent(),
                     "schedule", scheduleName, "triggerType", "webhook", "status", "pending")).build();
         }
+        if (outcome instanceof TriggerService.FleetStopped f) {
+            return TriggerResource.fleetStopped(f);
+        }
         if (outcome instanceof TriggerService.AtCapacity c) {
             return TriggerResource.error(Response.Status.CONFLICT, "CONCURRENCY_LIMIT", "Agent \"" + c.name()
                     + "\" has reached its concurrency limit: " + c.running() + "/" + c.limit() + " jobs running",

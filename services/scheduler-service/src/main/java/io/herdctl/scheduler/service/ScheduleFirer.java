@@ -93,6 +93,12 @@ public class ScheduleFirer {
             waiting.clear();
             return;
         }
+        if (store.fleetStopped()) {
+            // The kill switch: nothing fires, nothing waits; on resume the plans start again from the recorded slots.
+            plans.clear();
+            waiting.clear();
+            return;
+        }
         Instant now = clock.instant();
         Set<String> live = new HashSet<>();
         for (AgentSpec agent : agents.all()) {
@@ -239,12 +245,14 @@ public class ScheduleFirer {
     /** Every schedule of the fleet, with when it fires next and what happened last. */
     public synchronized List<View> views() {
         Instant now = clock.instant();
+        boolean stopped = store.fleetStopped();
+        String held = store.fleetControl().filter(f -> f.stopped()).map(f -> f.whyHeldBack(null)).orElse(null);
         List<View> out = new ArrayList<>();
         for (AgentSpec agent : agents.all()) {
             agent.schedules().forEach((name, schedule) -> {
                 String key = ScheduleState.key(agent.qualifiedName(), name);
                 Optional<ScheduleState> state = store.get(agent.qualifiedName(), name);
-                boolean on = enabled(agent, name, schedule);
+                boolean on = enabled(agent, name, schedule) && !stopped;
                 SchedulePlan plan = plans.get(key);
                 Instant next = !on || plan == null ? null : plan.nextSlot();
                 if (on && plan == null && "cron".equals(schedule.type()) && schedule.cron() != null) {
@@ -256,7 +264,7 @@ public class ScheduleFirer {
                         schedule.enabled(), on, schedule.overlap(), schedule.catchUp(), next,
                         next == null ? null : next.atZone(z).toOffsetDateTime().toString(),
                         state.map(ScheduleState::lastSlot).orElse(null), state.map(ScheduleState::lastJobId).orElse(null),
-                        waiting.get(key), state.map(ScheduleState::lastSkip).orElse(null)));
+                        stopped ? held : waiting.get(key), state.map(ScheduleState::lastSkip).orElse(null)));
             });
         }
         out.sort(java.util.Comparator.comparing(View::agent).thenComparing(View::schedule));

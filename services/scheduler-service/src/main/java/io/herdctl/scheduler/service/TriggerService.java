@@ -8,16 +8,18 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herdctl.events.AgentSpec;
+import io.herdctl.events.FleetControl;
 import io.herdctl.events.JobIds;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.TriggerType;
 import io.herdctl.scheduler.domain.AgentDirectory;
 import io.herdctl.scheduler.domain.JobLedger;
 import io.herdctl.scheduler.messaging.JobRequestPublisher;
+import io.herdctl.scheduler.messaging.ScheduleStore;
 
 /**
- * Manual triggers: same capacity rule as schedules, and the request is on the
- * broker before we answer. {@code resume} is already the request's value
+ * Manual triggers: same capacity rule as schedules, none while the fleet is
+ * stopped, and the request is on the broker before we answer. {@code resume} is already the request's value
  * ({@link JobRequested#RESUME_LAST}, a checked session id, or null).
  */
 @ApplicationScoped
@@ -26,17 +28,20 @@ public class TriggerService {
     private final AgentDirectory agents;
     private final JobLedger ledger;
     private final JobRequestPublisher publisher;
+    private final ScheduleStore store;
     private final Clock clock;
     private final ZoneId zone = ZoneId.systemDefault();
 
-    public TriggerService(AgentDirectory agents, JobLedger ledger, JobRequestPublisher publisher, Clock clock) {
+    public TriggerService(AgentDirectory agents, JobLedger ledger, JobRequestPublisher publisher, ScheduleStore store,
+            Clock clock) {
         this.agents = agents;
+        this.store = store;
         this.ledger = ledger;
         this.publisher = publisher;
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Accepted, UnknownAgent, UnknownSchedule, AtCapacity {
+    public sealed interface Outcome permits Accepted, UnknownAgent, UnknownSchedule, AtCapacity, FleetStopped {
     }
 
     public record UnknownSchedule(String agent, String schedule) implements Outcome {
@@ -49,6 +54,10 @@ public class TriggerService {
     }
 
     public record AtCapacity(String name, int running, int limit) implements Outcome {
+    }
+
+    /** The kill switch is engaged: nothing is started until someone resumes the fleet. */
+    public record FleetStopped(FleetControl control) implements Outcome {
     }
 
     public Outcome trigger(String agentName, String prompt, String resume) throws Exception {
@@ -64,6 +73,10 @@ public class TriggerService {
         AgentSpec agent = agents.find(agentName).orElse(null);
         if (agent == null) {
             return new UnknownAgent(agentName);
+        }
+        FleetControl stop = store.fleetControl().filter(FleetControl::stopped).orElse(null);
+        if (stop != null) {
+            return new FleetStopped(stop);
         }
         AgentSpec.ScheduleSpec schedule = scheduleName == null ? null : agent.schedules().get(scheduleName);
         if (scheduleName != null && schedule == null) {
