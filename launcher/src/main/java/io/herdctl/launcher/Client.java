@@ -117,6 +117,105 @@ final class Client {
         return TIMED_OUT;
     }
 
+    /**
+     * {@code stop --all}: the kill switch. Engages it on the scheduler (schedules and triggers off, every
+     * runner cancels what it holds), then waits until no job is open, saying how long that took.
+     */
+    int stop(Deque<String> args) throws IOException, InterruptedException {
+        boolean all = false;
+        String reason = null;
+        String by = null;
+        Duration timeout = Duration.ofSeconds(30);
+        while (!args.isEmpty()) {
+            String a = args.pop();
+            switch (a) {
+                case "--all" -> all = true;
+                case "--reason" -> reason = value(a, args);
+                case "--by" -> by = value(a, args);
+                case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(value(a, args)));
+                default -> throw new IllegalArgumentException("unknown argument " + a + "; " + STOP_USAGE);
+            }
+        }
+        if (!all) {
+            throw new IllegalArgumentException("stop needs --all: it stops the whole fleet; " + STOP_USAGE);
+        }
+        long start = System.nanoTime();
+        JsonNode state = change("stop", by, reason);
+        if (state == null) {
+            return USAGE;
+        }
+        out.println("fleet stopped by " + state.path("changedBy").asText() + " at " + state.path("changedAt").asText()
+                + ": schedules and triggers are off, every runner cancels its jobs");
+        int open = state.path("activeJobs").size();
+        long deadline = start + timeout.toNanos();
+        while (state.path("activeJobs").size() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(scheduler + "/api/fleet")).GET());
+            state = r.statusCode() == 200 ? JSON.readTree(r.body()) : state;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (state.path("activeJobs").size() > 0) {
+            out.printf("herdctl: %d job(s) still open after %.1f s: %s%n", state.path("activeJobs").size(), seconds,
+                    state.path("activeJobs"));
+            return TIMED_OUT;
+        }
+        out.printf("%d job(s) open at the stop; none open %.1f s later. ./herdctl resume turns schedules back on.%n",
+                open, seconds);
+        return OK;
+    }
+
+    /** {@code resume}: schedules and triggers on again; what the stop cancelled stays cancelled. */
+    int resume(Deque<String> args) throws IOException, InterruptedException {
+        String reason = null;
+        String by = null;
+        while (!args.isEmpty()) {
+            String a = args.pop();
+            switch (a) {
+                case "--reason" -> reason = value(a, args);
+                case "--by" -> by = value(a, args);
+                default -> throw new IllegalArgumentException("unknown argument " + a
+                        + "; usage: herdctl resume [--reason R] [--by NAME]");
+            }
+        }
+        JsonNode state = change("resume", by, reason);
+        if (state == null) {
+            return USAGE;
+        }
+        out.println("fleet resumed by " + state.path("changedBy").asText() + " at " + state.path("changedAt").asText()
+                + " (stopped at " + state.path("lastStop").asText() + "): schedules and triggers are on again");
+        return OK;
+    }
+
+    private static final String STOP_USAGE = "usage: herdctl stop --all [--reason R] [--by NAME] [--timeout SECS]";
+
+    private JsonNode change(String action, String by, String reason) throws IOException, InterruptedException {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("requestedBy", by != null ? by : operator());
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(scheduler + "/api/fleet/" + action))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        JsonNode answer = JSON.readTree(r.body());
+        if (r.statusCode() != 200) {
+            out.println("herdctl: " + answer.path("error").path("message").asText(r.body()));
+            return null;
+        }
+        return answer;
+    }
+
+    /** Who runs this command, as the audit trail records it: the login and the machine. */
+    static String operator() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return "cli:" + System.getProperty("user.name", "unknown") + "@" + host;
+    }
+
     int schedules() throws IOException, InterruptedException {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(scheduler + "/api/schedules")).GET());
         if (r.statusCode() != 200) {

@@ -27,6 +27,8 @@ public final class Herdctl {
                 case "up" -> up(rest);
                 case "trigger" -> System.exit(Client.fromEnvironment(System.out).trigger(rest));
                 case "schedules" -> System.exit(Client.fromEnvironment(System.out).schedules());
+                case "stop" -> System.exit(Client.fromEnvironment(System.out).stop(rest));
+                case "resume" -> System.exit(Client.fromEnvironment(System.out).resume(rest));
                 case "alerts" -> System.exit(rest.contains("--follow") || rest.contains("-f")
                         ? AlertFeed.run(rest, System.out, System.err)
                         : JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
@@ -57,6 +59,9 @@ public final class Herdctl {
                 usage: herdctl up [--fleet PATH] [--state-dir DIR] [--port PORT]
                        herdctl trigger <agent> [--prompt P] [--schedule S] [--wait [--timeout SECS]]
                        herdctl schedules
+                       herdctl stop --all [--reason R] [--by NAME] [--timeout SECS]   the kill switch: schedules and
+                                         triggers off, every runner cancels its jobs; waits until none is open
+                       herdctl resume [--reason R] [--by NAME]   schedules and triggers on again
                        herdctl broker [--config server.properties]   a Kafka node (KRaft) on its own; KAFKA_* variables
                                                                      set broker properties (see deploy/README.md)
 
@@ -64,7 +69,7 @@ public final class Herdctl {
                   --state-dir DIR   where job logs, service logs and broker data go (default: <fleet dir>/.herdctl)
                   --port PORT       dashboard port (default: the fleet's web.port, else 3232)
 
-                trigger and schedules talk to a running system (HERDCTL_SCHEDULER_URL, default http://127.0.0.1:3241;
+                trigger, schedules, stop and resume talk to a running system (HERDCTL_SCHEDULER_URL, default http://127.0.0.1:3241;
                 HERDCTL_DASHBOARD_URL, default http://127.0.0.1:3232). trigger --wait exits 0 when the job completed,
                 1 when it failed or was cancelled (or the agent is at capacity), 2 on a usage or connection error,
                 3 when --timeout passed first.

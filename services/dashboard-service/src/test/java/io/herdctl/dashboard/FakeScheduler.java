@@ -12,8 +12,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A stand-in scheduler-service for the trigger proxy: it records each request
- * (path and body) and accepts it, so a test sees exactly what the dashboard sent.
+ * A stand-in scheduler-service for the trigger proxy and the kill switch: it
+ * records each request (path and body) and accepts it, so a test sees exactly what the dashboard sent.
  * Use with {@code @QuarkusTestResource(FakeScheduler.Resource.class)}; a field of
  * this type in the test receives it.
  */
@@ -55,8 +55,34 @@ public final class FakeScheduler implements AutoCloseable {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        server.createContext("/api/fleet", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            if (exchange.getRequestMethod().equals("POST")) {
+                received.add(new Received("POST " + path, body));
+            }
+            int status = 200;
+            if (path.equals("/api/fleet/stop")) {
+                stopped = true;
+            } else if (path.equals("/api/fleet/resume")) {
+                status = stopped ? 200 : 409;
+                stopped = false;
+            }
+            String json = status == 409
+                    ? "{\"error\":{\"code\":\"FLEET_NOT_STOPPED\",\"message\":\"The fleet is not stopped\"}}"
+                    : "{\"stopped\":" + stopped + ",\"changedBy\":\"dashboard\",\"reason\":\"drill\","
+                            + "\"changedAt\":\"2026-11-29T22:00:00Z\",\"lastStop\":\"2026-11-29T22:00:00Z\","
+                            + "\"activeJobs\":[\"job-2026-11-29-abc123\"]}";
+            byte[] answer = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
         server.start();
     }
+
+    private volatile boolean stopped;
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -65,6 +91,11 @@ public final class FakeScheduler implements AutoCloseable {
     /** The next request the fake received, or null after 10 s. */
     public Received next() throws InterruptedException {
         return received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The next request the fake received, or null after {@code wait}. */
+    public Received nextWithin(java.time.Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Drops what was received so far (pages read the schedules on their own). */

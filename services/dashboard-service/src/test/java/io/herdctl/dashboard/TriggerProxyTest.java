@@ -100,4 +100,46 @@ class TriggerProxyTest {
                 .body("error.code", equalTo("SCHEDULE_NOT_FOUND"));
         assertEquals("POST /api/schedules/hello/nope/enable", scheduler.next().path(), "the scheduler's answer, as given");
     }
+
+    /**
+     * The kill switch on the fleet page: a link to a page that says what a stop
+     * does; its form needs the page's token and the confirmation box, and records
+     * who stopped the fleet. A stopped fleet shows a banner with a resume form.
+     */
+    @Test
+    void theKillSwitchAsksForConfirmationAndRecordsWhoStoppedTheFleet() throws Exception {
+        given().get("/").then().statusCode(200).body(containsString("id=\"stop-all\""));
+        given().get("/fleet/stop").then().statusCode(200).body(containsString("Stop the whole fleet?"))
+                .body(containsString("1 open now"));
+        String csrf = "k".repeat(43);
+        scheduler.forget();
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("confirm", "yes")
+                .post("/fleet/stop").then().statusCode(403).body("error.code", equalTo("CSRF_REJECTED"));
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("_csrf", csrf)
+                .formParam("reason", "drill").post("/fleet/stop").then().statusCode(400)
+                .body(containsString("Tick the box to confirm"));
+        FakeScheduler.Received sent = scheduler.nextWithin(java.time.Duration.ofMillis(300));
+        assertEquals(null, sent == null || sent.path().startsWith("GET ") ? null : sent, "nothing reached the scheduler");
+
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("_csrf", csrf)
+                .formParam("reason", "drill").formParam("confirm", "yes").post("/fleet/stop").then().statusCode(303)
+                .header("Location", endsWith("/#fleet-control"));
+        FakeScheduler.Received stop = scheduler.next();
+        while (stop != null && !stop.path().startsWith("POST")) {
+            stop = scheduler.next();
+        }
+        assertEquals("POST /api/fleet/stop", stop.path());
+        JsonNode body = JSON.readTree(stop.body());
+        assertEquals("dashboard", body.get("requestedBy").asText(), "no sign-in in this mode: the dashboard itself");
+        assertEquals("drill", body.get("reason").asText());
+
+        given().get("/").then().statusCode(200).body(containsString("The fleet is stopped"))
+                .body(containsString("id=\"resume-fleet\""));
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("_csrf", csrf)
+                .post("/fleet/resume").then().statusCode(303);
+        given().redirects().follow(false).cookie(AuthFilter.CSRF_COOKIE, csrf).formParam("_csrf", csrf)
+                .post("/fleet/resume").then().statusCode(409).body(containsString("The fleet is not stopped"));
+        given().get("/").then().statusCode(200).body(containsString("id=\"stop-all\""));
+        scheduler.forget();
+    }
 }

@@ -38,7 +38,7 @@ public class AuthFilter {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     /** The only paths that take HTML form posts; each checks the form's {@code _csrf} field itself. */
     public static final java.util.regex.Pattern FORM_PATHS = java.util.regex.Pattern.compile(
-            "^/(login|logout|agents/[^/]+/trigger)$");
+            "^/(login|logout|agents/[^/]+/trigger|fleet/(stop|resume))$");
 
     private final Authenticator authenticator;
     private final RequestIdentity identity;

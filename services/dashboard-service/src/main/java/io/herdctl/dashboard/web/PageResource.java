@@ -34,6 +34,7 @@ import io.herdctl.dashboard.domain.JobView;
 import io.herdctl.dashboard.security.RequestIdentity;
 import io.herdctl.dashboard.service.AuditReader;
 import io.herdctl.dashboard.service.FleetSchedules;
+import io.herdctl.dashboard.service.KillSwitch;
 import io.herdctl.dashboard.web.Rows.AgentRow;
 import io.herdctl.dashboard.web.Rows.AlertRow;
 import io.herdctl.dashboard.web.Rows.Fact;
@@ -75,9 +76,11 @@ public class PageResource {
     private final SchedulerClient scheduler;
     private final RequestIdentity identity;
     private final Charts charts;
+    private final KillSwitch killSwitch;
 
     public PageResource(FleetView view, AuditReader audit, FleetSchedules schedules,
-            @RestClient SchedulerClient scheduler, RequestIdentity identity, Charts charts) {
+            @RestClient SchedulerClient scheduler, RequestIdentity identity, Charts charts, KillSwitch killSwitch) {
+        this.killSwitch = killSwitch;
         this.view = view;
         this.audit = audit;
         this.schedules = schedules;
@@ -88,8 +91,8 @@ public class PageResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(RevisionRow revision, List<AgentRow> agents, String schedulesError,
-                List<JobRow> jobs, Charts.Set charts, int alertCount);
+        static native TemplateInstance index(RevisionRow revision, KillSwitch.State fleet, List<AgentRow> agents,
+                String schedulesError, List<JobRow> jobs, Charts.Set charts, int alertCount);
 
         static native TemplateInstance agent(AgentRow agent, List<Fact> facts, List<Fact> hardening, List<JobRow> jobs,
                 String jobsError, String prompt, String triggerError, int alertCount);
@@ -114,7 +117,8 @@ public class PageResource {
         List<AgentRow> agents = view.agents().stream()
                 .map(a -> agentRow(a, jobsByAgent.getOrDefault(a.qualifiedName(), List.of()), plans)).toList();
         List<JobRow> jobs = view.jobs(j -> true).stream().limit(RECENT_JOBS).map(JobRow::of).toList();
-        return Templates.index(revision(), agents, plans.error(), jobs, charts.overview(), alertCount());
+        return Templates.index(revision(), killSwitch.state(), agents, plans.error(), jobs, charts.overview(),
+                alertCount());
     }
 
     @GET
