@@ -16,7 +16,7 @@ public interface ContainerEngine {
     /** Streams the container's output to {@code sink} until it exits; returns its exit code. */
     int follow(String containerId, OutputSink sink) throws InterruptedException;
 
-    /** SIGTERM, then SIGKILL after {@code grace}; a container already gone is fine. */
+    /** SIGTERM, then SIGKILL after {@code grace} (zero: SIGKILL at once); a container already gone is fine. */
     void stop(String containerId, Duration grace);
 
     /** Removes the container and its anonymous volumes; a container already gone is fine. */

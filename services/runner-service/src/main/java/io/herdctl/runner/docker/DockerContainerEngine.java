@@ -241,8 +241,12 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public void stop(String containerId, Duration grace) {
         try {
-            docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
-        } catch (NotFoundException | NotModifiedException e) {
+            if (grace.isZero() || grace.isNegative()) {
+                docker.killContainerCmd(containerId).exec();
+            } else {
+                docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+            }
+        } catch (NotFoundException | NotModifiedException | ConflictException e) {
             // Already stopped or gone.
         }
     }

@@ -266,7 +266,7 @@ public class JobRunner {
         held.put(job.jobId(), h);
         // A stop read between the check above and now found the job not yet held: it is stopped here instead.
         state.fleetControl().filter(f -> f.holdsBack(job.time())).ifPresent(f -> h.stop(ExitReason.CANCELLED,
-                "cancelled: " + f.whyHeldBack(job.time()), settings.cancelGracePeriod()));
+                "cancelled: " + f.whyHeldBack(job.time()), Duration.ZERO));
         workers.execute(() -> {
             try {
                 execute(h);
@@ -338,14 +338,18 @@ public class JobRunner {
         }
     }
 
-    /** The kill switch: every job this runner holds is stopped, with who stopped the fleet as the reason. */
+    /**
+     * The kill switch: every job this runner holds is killed at once (SIGKILL, no grace: this is the
+     * emergency stop), all in parallel, off the thread that reads the cluster topics, with who stopped
+     * the fleet as the reason.
+     */
     void stopAll(FleetControl f) {
         String why = "cancelled: " + f.whyHeldBack(null);
         List<HeldJob> jobs = List.copyOf(held.values());
         if (!jobs.isEmpty()) {
-            LOG.warnf("fleet stopped by %s: cancelling the %d job(s) held here", f.changedBy(), jobs.size());
+            LOG.warnf("fleet stopped by %s: killing the %d job(s) held here", f.changedBy(), jobs.size());
         }
-        jobs.forEach(h -> h.stop(ExitReason.CANCELLED, why, settings.cancelGracePeriod()));
+        jobs.forEach(h -> workers.execute(() -> h.stop(ExitReason.CANCELLED, why, Duration.ZERO)));
     }
 
     private static String cancelMessage(JobCancelRequested c) {
