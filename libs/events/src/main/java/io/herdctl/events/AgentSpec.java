@@ -16,6 +16,12 @@ import java.util.Map;
  * limit ({@code timeout}, not in the original), null for none;
  * {@code sessionTimeoutMillis} is how long a kept session may be resumed after
  * its last use ({@code session.timeout}, herdctl's default 24h).
+ *
+ * <p>{@code allowBypassWithoutDocker} is true only when the fleet file lists the
+ * agent under {@code security.allow_bypass_without_docker}: without it, an agent
+ * with {@code permissionMode} bypassPermissions and Docker off is refused, by
+ * config-service when the fleet loads and again by the runner when a job starts
+ * (a spec from an older producer, without the field, reads as false).
  */
 public record AgentSpec(
         String qualifiedName,
@@ -38,7 +44,10 @@ public record AgentSpec(
         Map<String, Object> mcpServers,
         String timeout,
         Long timeoutMillis,
-        Long sessionTimeoutMillis) {
+        Long sessionTimeoutMillis,
+        boolean allowBypassWithoutDocker) {
+
+    public static final String BYPASS_PERMISSIONS = "bypassPermissions";
 
     public AgentSpec {
         Required.field(qualifiedName, "qualifiedName");
@@ -53,6 +62,25 @@ public record AgentSpec(
         if (maxConcurrent < 1) {
             maxConcurrent = 1;
         }
+    }
+
+    /** The earlier shape, for callers whose agents have no allowance to bypass permissions without Docker. */
+    public AgentSpec(String qualifiedName, String name, List<String> fleetPath, String description, String sourceFile,
+            String workingDirectory, String defaultPrompt, String systemPrompt, String model, Integer maxTurns,
+            String permissionMode, Map<String, ScheduleSpec> schedules, DockerSpec docker, int maxConcurrent,
+            List<String> tools, List<String> allowedTools, List<String> deniedTools, Map<String, Object> mcpServers,
+            String timeout, Long timeoutMillis, Long sessionTimeoutMillis) {
+        this(qualifiedName, name, fleetPath, description, sourceFile, workingDirectory, defaultPrompt, systemPrompt, model,
+                maxTurns, permissionMode, schedules, docker, maxConcurrent, tools, allowedTools, deniedTools, mcpServers,
+                timeout, timeoutMillis, sessionTimeoutMillis, false);
+    }
+
+    /**
+     * Whether the agent runs with every permission prompt skipped and no container
+     * around it: every command it decides on runs on the runner's host, unasked.
+     */
+    public boolean bypassesPermissionsWithoutDocker() {
+        return BYPASS_PERMISSIONS.equals(permissionMode) && !docker.enabled();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.herdctl.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,5 +62,22 @@ class EventJsonTest {
                 1, null, null, null, null, null, null, null);
         assertThrows(IllegalArgumentException.class, () -> new JobRequested("e", Instant.now(), 1, "../x", "a", null,
                 TriggerType.MANUAL, "p", null, spec, null));
+    }
+
+    @Test
+    void theBypassAllowanceTravelsAndAnOlderSpecWithoutItReadsAsNotAllowed() {
+        AgentSpec.DockerSpec noDocker = new AgentSpec.DockerSpec(false, true, "2g", 2L << 30, null, null, null, null,
+                null, null, 5, "rw", null, null, null, null, null, null, null);
+        AgentSpec allowed = new AgentSpec("a", "a", List.of(), null, null, null, null, null, null, null,
+                "bypassPermissions", Map.of(), noDocker, 1, null, null, null, null, null, null, null, true);
+        String json = EventJson.write(allowed);
+        assertTrue(json.contains("\"allowBypassWithoutDocker\":true"), json);
+        assertEquals(allowed, EventJson.read(json, AgentSpec.class));
+        assertTrue(allowed.bypassesPermissionsWithoutDocker());
+
+        String older = json.replace(",\"allowBypassWithoutDocker\":true", "");
+        assertFalse(older.contains("allowBypassWithoutDocker"), older);
+        assertFalse(EventJson.read(older, AgentSpec.class).allowBypassWithoutDocker(),
+                "a spec published before the field existed carries no allowance");
     }
 }

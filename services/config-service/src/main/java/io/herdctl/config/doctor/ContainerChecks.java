@@ -66,6 +66,7 @@ final class ContainerChecks {
                         + ": jobs run as processes on the runner's host, with its user's access to every file, "
                         + "credential and network it can reach"
                         + (bypass ? "; with permission_mode: bypassPermissions nothing asks before any command runs there"
+                                + " (the fleet file's security.allow_bypass_without_docker accepts that for this agent)"
                                 : ""),
                 "set docker.enabled: true (in the agent file, or under defaults.docker for the whole fleet); a runner "
                         + "with herdctl.runner.host-processes=false refuses such jobs outright");

@@ -27,10 +27,15 @@ final class PermissionChecks {
                     out.agent(PERMISSION_MODE, Severity.INFO, a, where, "bypassPermissions: every action runs without "
                             + "asking; the guide accepts this only inside Docker, which this agent has", null);
                 } else {
+                    // The loader refuses this unless the fleet file allows it by name; allowed is not safe.
                     out.agent(PERMISSION_MODE, Severity.CRITICAL, a, where, "bypassPermissions without Docker: every "
-                            + "command runs on the runner's host without anyone being asked",
+                            + "command runs on the runner's host without anyone being asked"
+                            + (a.spec().allowBypassWithoutDocker() ? " (allowed for this agent by the fleet file's "
+                                    + "security.allow_bypass_without_docker, which accepts the risk but does not "
+                                    + "lessen it)" : ""),
                             "set docker.enabled: true, or use a mode that asks (default) or refuses what is not "
-                                    + "allowed (dontAsk with allowed_tools)");
+                                    + "allowed (dontAsk with allowed_tools); then remove the agent from "
+                                    + "security.allow_bypass_without_docker");
                 }
                 allowlist(a, out);
             }

@@ -21,10 +21,20 @@ final class AgentSpecs {
     private AgentSpecs() {
     }
 
-    /** @param webhookSecretEnv the fleet's {@code webhooks.secret_env}, given to webhook schedules; or null */
-    static AgentSpec build(Map<String, Object> a, Path agentFile, List<String> fleetPath, String webhookSecretEnv) {
+    /** {@code name}, or {@code <fleet>.<name>} for an agent of a sub-fleet (nested: {@code <a>.<b>.<name>}). */
+    static String qualifiedName(String name, List<String> fleetPath) {
+        return fleetPath.isEmpty() ? name : String.join(".", fleetPath) + "." + name;
+    }
+
+    /**
+     * @param webhookSecretEnv         the fleet's {@code webhooks.secret_env}, given to webhook schedules; or null
+     * @param allowBypassWithoutDocker whether a fleet file lists the agent under
+     *                                 {@code security.allow_bypass_without_docker}
+     */
+    static AgentSpec build(Map<String, Object> a, Path agentFile, List<String> fleetPath, String webhookSecretEnv,
+            boolean allowBypassWithoutDocker) {
         String name = (String) a.get("name");
-        String qualifiedName = fleetPath.isEmpty() ? name : String.join(".", fleetPath) + "." + name;
+        String qualifiedName = qualifiedName(name, fleetPath);
         Map<String, Object> docker = map(a.get("docker"));
         String memory = str(docker.get("memory"), DEFAULT_MEMORY);
         AgentSpec.DockerSpec dockerSpec = new AgentSpec.DockerSpec(
@@ -68,7 +78,8 @@ final class AgentSpecs {
                 (int) (long) lngOr(map(a.get("instances")).get("max_concurrent"), 1L),
                 strings(a.get("tools")), strings(a.get("allowed_tools")), strings(a.get("denied_tools")),
                 map(a.get("mcp_servers")), (String) a.get("timeout"), HerdctlBlocks.timeoutMillis(a.get("timeout")),
-                HerdctlBlocks.timeoutMillis(str(map(a.get("session")).get("timeout"), DEFAULT_SESSION_TIMEOUT)));
+                HerdctlBlocks.timeoutMillis(str(map(a.get("session")).get("timeout"), DEFAULT_SESSION_TIMEOUT)),
+                allowBypassWithoutDocker);
     }
 
     /** Absent: the agent file's directory; relative: against it (herdctl does not expand ~). */

@@ -76,6 +76,10 @@ public final class FleetLoader {
         /** Each document parsed, as written and after substitution, for {@link FleetOrigins}. */
         final Map<Path, Document> documents = new HashMap<>();
         final Map<String, List<FleetOrigins.Layer>> origins = new LinkedHashMap<>();
+        /** {@code security.allow_bypass_without_docker} of every fleet file walked, by qualified agent name. */
+        final Map<String, Grant> bypassGrants = new LinkedHashMap<>();
+        /** Qualified names of every agent file that named its agent, loaded or not. */
+        final Set<String> agentNames = new LinkedHashSet<>();
         Interpolator interpolator;
 
         Load(Path configDir) {
@@ -94,6 +98,10 @@ public final class FleetLoader {
     }
 
     private record Document(String label, YamlTree.Node raw, YamlTree.Node resolved) {
+    }
+
+    /** A bypass allowance as written: where, and under which path of its file. */
+    private record Grant(String qualifiedName, YamlTree.Pos pos, String path) {
     }
 
     /** {@code env} without the variables whose names say they hold secrets. */
@@ -137,6 +145,8 @@ public final class FleetLoader {
         root.ifPresent(r -> walk(configFile, r, List.of(), Map.of(), Map.of(), List.of(), null,
                 new ArrayDeque<>(List.of(configFile)), load));
 
+        checkGrants(load);
+
         List<Path> files = List.copyOf(load.files);
         if (load.problems.hasErrors()) {
             return new TracedFleet(new LoadedFleet(fleetName, load.revision.value(), configFile, List.of(),
@@ -162,6 +172,11 @@ public final class FleetLoader {
         }
         load.layer(FleetOrigins.Kind.DEFAULTS, file, List.of("defaults")).ifPresent(layers::add);
         layers.addAll(parentLayers);
+        for (FleetSchema.BypassGrant grant : fleet.bypassGrants()) {
+            String qualified = AgentSpecs.qualifiedName(grant.name(), fleetPath);
+            load.bypassGrants.putIfAbsent(qualified, new Grant(qualified, grant.pos(),
+                    Paths.index("security." + FleetSchema.ALLOW_BYPASS_WITHOUT_DOCKER, grant.index())));
+        }
         Path dir = file.getParent();
         for (FleetSchema.AgentRef ref : fleet.agents()) {
             loadAgent(dir.resolve(ref.path()).toAbsolutePath().normalize(), file, ref, defaults, layers, fleetPath, load);
@@ -267,6 +282,9 @@ public final class FleetLoader {
             }
             return;
         }
+        if (own.get().get("name") instanceof String named) {
+            load.agentNames.add(AgentSpecs.qualifiedName(named, fleetPath));
+        }
         if (load.problems.errorCount() > errorsBefore) {
             return;
         }
@@ -276,20 +294,74 @@ public final class FleetLoader {
         if (!workingDirectoryAllowed(merged.get("working_directory"), agentFile, where, load, requireDirectories)) {
             return;
         }
-        AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath, load.webhookSecretEnv);
+        String qualified = AgentSpecs.qualifiedName((String) merged.get("name"), fleetPath);
+        AgentSpec spec = AgentSpecs.build(merged, agentFile, fleetPath, load.webhookSecretEnv,
+                load.bypassGrants.containsKey(qualified));
         String previous = load.definedIn.putIfAbsent(spec.qualifiedName(), label);
         if (previous != null) {
             load.problems.error(ref.pos(), Paths.index("agents", ref.index()), "Duplicate agent qualified name found: \""
                     + spec.qualifiedName() + "\" (also defined in " + previous + "). Agent names must be unique within a fleet.");
             return;
         }
-        load.agents.add(spec);
         List<FleetOrigins.Layer> layers = new ArrayList<>();
         load.layer(FleetOrigins.Kind.OVERRIDES, fleetFile, List.of("agents", "[" + ref.index() + "]", "overrides"))
                 .ifPresent(layers::add);
         load.layer(FleetOrigins.Kind.AGENT_FILE, agentFile, List.of()).ifPresent(layers::add);
         layers.addAll(defaultLayers);
+        if (spec.bypassesPermissionsWithoutDocker() && !spec.allowBypassWithoutDocker()) {
+            refuseBypass(spec, new FleetOrigins(null, Map.of(spec.qualifiedName(), layers)), ref, load);
+            return;
+        }
+        load.agents.add(spec);
         load.origins.put(spec.qualifiedName(), List.copyOf(layers));
+    }
+
+    /**
+     * bypassPermissions skips every prompt, which the guide accepts only inside a
+     * container; on the runner's host it is refused unless the fleet file says, for
+     * this agent by name, that it takes the risk. The merged agent is checked, so a
+     * mode or a Docker switch that arrives through defaults or overrides counts, and
+     * the error names the line that set the mode.
+     */
+    private static void refuseBypass(AgentSpec spec, FleetOrigins origins, FleetSchema.AgentRef ref, Load load) {
+        String name = spec.qualifiedName();
+        Optional<FieldOrigin> mode = origins.agent(name, "permission_mode");
+        Optional<FieldOrigin> docker = origins.agent(name, "docker", "enabled");
+        String isolation = docker.map(d -> "docker.enabled is false (" + d.path() + " at " + d.location() + ")")
+                .orElse("docker.enabled is not set, and it defaults to false");
+        String message = "agent \"" + name + "\" has permission_mode: bypassPermissions without Docker isolation ("
+                + isolation + "): every command it decides on would run on the runner's host, with the runner's access, "
+                + "and nobody asked. Fix: set docker.enabled: true (in the agent file, or under defaults.docker), or use "
+                + "a permission mode that asks (default, plan, or dontAsk with allowed_tools); to accept the risk for "
+                + "this agent, list it in the fleet file: security: {" + FleetSchema.ALLOW_BYPASS_WITHOUT_DOCKER
+                + ": [" + name + "]}";
+        if (mode.isPresent()) {
+            FieldOrigin m = mode.get();
+            load.problems.error(new YamlTree.Pos(m.file(), m.line(), m.column()), m.path(), message);
+        } else {
+            load.problems.error(ref.pos(), Paths.index("agents", ref.index()), message);
+        }
+    }
+
+    /**
+     * An allowance that names no agent is a mistake; one for an agent that runs in
+     * Docker or does not bypass permissions grants nothing today but would let a later
+     * change through unchecked, so it is pointed out.
+     */
+    private static void checkGrants(Load load) {
+        for (Grant grant : load.bypassGrants.values()) {
+            if (!load.agentNames.contains(grant.qualifiedName())) {
+                load.problems.error(grant.pos(), grant.path(), "\"" + grant.qualifiedName() + "\" names no agent of this "
+                        + "fleet" + Fields.didYouMean(grant.qualifiedName(), load.agentNames) + " (agents: "
+                        + String.join(", ", load.agentNames) + ")");
+                continue;
+            }
+            load.agents.stream().filter(a -> a.qualifiedName().equals(grant.qualifiedName())
+                    && !a.bypassesPermissionsWithoutDocker()).findFirst().ifPresent(a -> load.problems.warning(grant.pos(),
+                    grant.path(), "agent \"" + a.qualifiedName() + "\" " + (a.docker().enabled() ? "runs in Docker"
+                            : "does not use bypassPermissions") + ", so this allowance grants nothing now, but it would "
+                            + "let a later switch to bypassPermissions without Docker through unchecked; remove it"));
+        }
     }
 
     /**

@@ -15,7 +15,12 @@ import java.util.Set;
 final class FleetSchema {
 
     static final Set<String> FIELDS = Fields.keys("version", "fleet", "defaults", "working_directory", "fleets",
-            "agents", "webhooks", "web", "docker", "chat", "workspace");
+            "agents", "webhooks", "web", "docker", "chat", "workspace", "security");
+    /** The keys of {@code security:}, a block of this version (herdctl has none). */
+    static final String ALLOW_BYPASS_WITHOUT_DOCKER = "allow_bypass_without_docker";
+    /** An agent's name, or a sub-fleet agent's name qualified from this file ({@code ops.deployer}). */
+    private static final java.util.regex.Pattern QUALIFIED_NAME =
+            java.util.regex.Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_-]*(?:\\.[a-zA-Z0-9][a-zA-Z0-9_-]*)*$");
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1");
 
     /** One {@code agents:} entry: where the file is and what the fleet overrides for it. */
@@ -26,12 +31,19 @@ final class FleetSchema {
     record FleetRef(int index, String path, YamlTree.Pos pos, String name, Map<String, Object> overrideDefaults) {
     }
 
+    /**
+     * One entry of {@code security.allow_bypass_without_docker}: an agent this file lets run with
+     * bypassPermissions and no container, named as this file's agents are (sub-fleet agents qualified from here).
+     */
+    record BypassGrant(int index, String name, YamlTree.Pos pos) {
+    }
+
     /** The checked fleet file. {@code workingRoot} is {@code working_directory.root}, if set. */
     record FleetFile(String name, Map<String, Object> defaults, List<AgentRef> agents, List<FleetRef> fleets,
-            String workingRoot, String webhookSecretEnv) {
+            String workingRoot, String webhookSecretEnv, List<BypassGrant> bypassGrants) {
 
         static FleetFile empty() {
-            return new FleetFile(null, Map.of(), List.of(), List.of(), null, null);
+            return new FleetFile(null, Map.of(), List.of(), List.of(), null, null, List.of());
         }
     }
 
@@ -102,7 +114,42 @@ final class FleetSchema {
             f.problems().warning(docker.pos(), "docker", "the top-level docker block is not applied to agents "
                     + "(as in herdctl); put fleet-wide docker options under defaults.docker");
         }
-        return new FleetFile(name, defaults, agents, fleets, workingRoot, webhookSecretEnv);
+        List<BypassGrant> grants = root.get("security") == null ? List.of() : security(root.get("security"), f);
+        return new FleetFile(name, defaults, agents, fleets, workingRoot, webhookSecretEnv, grants);
+    }
+
+    /**
+     * {@code security:}, not in herdctl. Its one key lists the agents that may run with
+     * bypassPermissions without Docker; every other such agent is refused. It lives here,
+     * in the fleet file, for the reason the dangerous docker options do: an agent that
+     * can edit its own file must not be able to grant itself this.
+     */
+    private static List<BypassGrant> security(YamlTree.Node node, Fields f) {
+        List<BypassGrant> grants = new ArrayList<>();
+        f.map(node, "security").ifPresent(m -> {
+            f.knownKeys(m, "security", List.of(ALLOW_BYPASS_WITHOUT_DOCKER), null);
+            YamlTree.Node list = m.get(ALLOW_BYPASS_WITHOUT_DOCKER);
+            String path = Paths.child("security", ALLOW_BYPASS_WITHOUT_DOCKER);
+            if (list == null) {
+                return;
+            }
+            f.list(list, path).ifPresent(l -> {
+                for (int i = 0; i < l.items().size(); i++) {
+                    YamlTree.Node item = l.items().get(i);
+                    String at = Paths.index(path, i);
+                    int index = i;
+                    f.string(item, at).ifPresent(name -> {
+                        if (QUALIFIED_NAME.matcher(name).matches()) {
+                            grants.add(new BypassGrant(index, name, item.pos()));
+                        } else {
+                            f.problems().error(item.pos(), at, "\"" + name + "\" is not an agent name; list agents by "
+                                    + "their name (a sub-fleet's agents as <fleet>.<agent>, e.g. ops.deployer)");
+                        }
+                    });
+                }
+            });
+        });
+        return grants;
     }
 
     private static String workingRoot(YamlTree.MapNode root, Fields f) {

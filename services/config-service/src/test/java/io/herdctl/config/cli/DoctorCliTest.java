@@ -54,7 +54,11 @@ class DoctorCliTest {
     }
 
     private void fleet(String agent) throws IOException {
-        Files.writeString(dir.resolve("herdctl.yaml"), "fleet: {name: doc}\nagents:\n  - path: agents/a.yaml\n");
+        fleet(agent, "");
+    }
+
+    private void fleet(String agent, String moreFleet) throws IOException {
+        Files.writeString(dir.resolve("herdctl.yaml"), "fleet: {name: doc}\nagents:\n  - path: agents/a.yaml\n" + moreFleet);
         Files.createDirectories(dir.resolve("agents"));
         Files.createDirectories(dir.resolve("workspace"));
         Files.writeString(dir.resolve("agents/a.yaml"), agent);
@@ -70,7 +74,10 @@ class DoctorCliTest {
         assertEquals(1, run(dir.toString()), out());
         fleet(GOOD.replace("enabled: true", "enabled: false"));
         assertEquals(2, run(dir.toString()), out());
-        fleet(GOOD.replace("enabled: true", "enabled: false").replace("plan", "bypassPermissions"));
+        String bypassOnHost = GOOD.replace("enabled: true", "enabled: false").replace("plan", "bypassPermissions");
+        fleet(bypassOnHost);
+        assertEquals(3, run(dir.resolve("herdctl.yaml").toString()), "refused unless the fleet allows it: " + out());
+        fleet(bypassOnHost, "security:\n  allow_bypass_without_docker: [a]\n");
         assertEquals(2, run(dir.resolve("herdctl.yaml").toString()), out());
     }
 

@@ -32,6 +32,9 @@ class DoctorTest {
     /** A fleet file that lists agents/a.yaml and nothing else; the agent is on line 3. */
     private static final String FLEET = "fleet: {name: t}\nagents:\n  - path: agents/a.yaml\n";
 
+    /** Appended to {@link #FLEET}: the fleet accepts agent a's bypassPermissions without Docker (lines 4 and 5). */
+    private static final String ALLOW_A = "security:\n  allow_bypass_without_docker: [a]\n";
+
     /** An agent that passes every check it can (lines 1 to 9). */
     private static final String GOOD = """
             name: a
@@ -98,7 +101,8 @@ class DoctorTest {
         assertFinding(only(off, "docker-enabled"), Severity.HIGH, "agents/a.yaml", 4, "docker.enabled");
         assertTrue(off.findings().stream().noneMatch(f -> f.id().equals("runner-hardening")), "no container, no hardening");
 
-        DoctorReport bypass = examine(FLEET, "name: a\nworking_directory: ../workspace\npermission_mode: bypassPermissions\n");
+        DoctorReport bypass = examine(FLEET + ALLOW_A,
+                "name: a\nworking_directory: ../workspace\npermission_mode: bypassPermissions\n");
         assertFinding(only(bypass, "docker-enabled"), Severity.CRITICAL, "agents/a.yaml", 1, "docker.enabled");
         assertTrue(only(bypass, "docker-enabled").message().contains("not set"));
 
@@ -197,7 +201,7 @@ class DoctorTest {
 
     @Test
     void permissionModesAreGradedAsTheGuideDoes() throws IOException {
-        DoctorReport bypassOnHost = examine(FLEET, "name: a\nworking_directory: ../workspace\n"
+        DoctorReport bypassOnHost = examine(FLEET + ALLOW_A, "name: a\nworking_directory: ../workspace\n"
                 + "permission_mode: bypassPermissions\ntools: [Read]\n");
         assertFinding(only(bypassOnHost, "permission-mode"), Severity.CRITICAL, "agents/a.yaml", 3, "permission_mode");
 
@@ -209,6 +213,21 @@ class DoctorTest {
         assertTrue(only(unset, "permission-mode").message().startsWith("acceptEdits (herdctl's default"));
 
         assertFinding(only(examine(FLEET, GOOD), "permission-mode"), Severity.OK, "agents/a.yaml", 3, "permission_mode");
+    }
+
+    @Test
+    void bypassWithoutDockerStaysCriticalWhenTheFleetAllowsIt() throws IOException {
+        DoctorReport allowed = examine(FLEET + ALLOW_A, "name: a\nworking_directory: ../workspace\n"
+                + "permission_mode: bypassPermissions\ntools: [Read]\ndocker:\n  enabled: false\n");
+        Finding mode = only(allowed, "permission-mode");
+        assertFinding(mode, Severity.CRITICAL, "agents/a.yaml", 3, "permission_mode");
+        assertTrue(mode.message().contains("allowed for this agent by the fleet file's "
+                + "security.allow_bypass_without_docker"), mode.message());
+        assertTrue(mode.fix().contains("docker.enabled: true"), mode.fix());
+        Finding docker = only(allowed, "docker-enabled");
+        assertFinding(docker, Severity.CRITICAL, "agents/a.yaml", 6, "docker.enabled");
+        assertTrue(docker.fix().contains("docker.enabled: true"), docker.fix());
+        assertEquals(Severity.CRITICAL, allowed.worst());
     }
 
     @Test

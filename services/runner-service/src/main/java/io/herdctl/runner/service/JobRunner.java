@@ -53,6 +53,7 @@ import io.herdctl.runner.runtime.ContainerRuntime;
 import io.herdctl.runner.runtime.Execution;
 import io.herdctl.runner.runtime.JobRuntime;
 import io.herdctl.runner.runtime.WarmPoolRuntime;
+import io.herdctl.runner.runtime.host.BypassWithoutDocker;
 import io.herdctl.runner.runtime.host.HostProcessRuntime;
 
 /**
@@ -430,6 +431,7 @@ public class JobRunner {
         if (job.spec().docker().enabled()) {
             return job.spec().docker().ephemeral() ? containers : warm;
         }
+        BypassWithoutDocker.refuseUnlessAllowed(job);
         if (!settings.hostProcesses()) {
             throw new JobRejectedException("agent " + job.agent() + " has docker.enabled: false, and this runner does not "
                     + "run jobs as host processes (herdctl.runner.host-processes=false); set docker.enabled: true");

@@ -174,6 +174,10 @@ class JobRunnerDockerTest {
             JobRequested silent = request(topics, agent("silent", true, IMAGE, Map.of()), "scenario:noresult");
             JobRequested noImage = request(topics, agent("noimage", true, "herdctl/not-built:nope", Map.of()), "x");
             JobRequested host = request(topics, agent("hosty", false, IMAGE, Map.of()), "x");
+            AgentSpec h = agent("bypassing", false, IMAGE, Map.of());
+            JobRequested bypass = request(topics, new AgentSpec(h.qualifiedName(), h.name(), h.fleetPath(), null,
+                    h.sourceFile(), h.workingDirectory(), null, null, null, null, "bypassPermissions", Map.of(),
+                    h.docker(), 1, null, null, null, null, null, null, null), "x");
 
             JobStatusChanged failed = terminal(topics, fails.jobId());
             assertEquals(JobStatus.FAILED, failed.status());
@@ -192,6 +196,11 @@ class JobRunnerDockerTest {
             assertEquals(JobStatus.FAILED, noCli.status());
             assertTrue(noCli.error().startsWith("Claude CLI not found"), noCli.error());
             assertTrue(noCli.durationMs() < 2_000, "a missing CLI fails at once: " + noCli.durationMs() + " ms");
+
+            JobStatusChanged refused = terminal(topics, bypass.jobId());
+            assertEquals(JobStatus.FAILED, refused.status());
+            assertTrue(refused.error().contains("bypassPermissions and docker.enabled: false"), refused.error());
+            assertTrue(refused.error().contains("was not started"), refused.error());
         }
     }
 
