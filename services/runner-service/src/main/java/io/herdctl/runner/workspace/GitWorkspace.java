@@ -68,7 +68,13 @@ public final class GitWorkspace implements WorkspaceProbe {
         this.budget = budget;
     }
 
-    private record Repo(Path top, Path gitDir, List<String> filters) {
+    /**
+     * A repository as found from a working directory: {@code scope} is that directory
+     * relative to the root ({@code "."} for the root), the part of the work tree a
+     * container job can write and the part listed; what others change elsewhere in the
+     * repository meanwhile is not the job's.
+     */
+    private record Repo(Path top, Path gitDir, String scope, List<String> filters) {
     }
 
     /** A listed file: git's two letters and what the file holds now. */
@@ -173,11 +179,14 @@ public final class GitWorkspace implements WorkspaceProbe {
         Path top = Path.of(lines[0]);
         try {
             // A work tree elsewhere (core.worktree) would have git read places the job never had.
-            if (!dir.toRealPath().startsWith(top.toRealPath())) {
+            Path real = dir.toRealPath();
+            Path realTop = top.toRealPath();
+            if (!real.startsWith(realTop)) {
                 throw new IllegalStateException("the repository's work tree " + top + " does not contain the working "
                         + "directory " + dir + "; not read");
             }
-            return new Repo(top.toRealPath(), Path.of(lines[1]), filters);
+            String scope = realTop.relativize(real).toString();
+            return new Repo(realTop, Path.of(lines[1]), scope.isEmpty() ? "." : scope, filters);
         } catch (IOException e) {
             throw new IllegalStateException("cannot resolve the repository at " + top + ": " + e.getMessage());
         }
@@ -186,7 +195,7 @@ public final class GitWorkspace implements WorkspaceProbe {
     private State state(Repo repo, boolean hash) {
         GitCommand.Result head = git.run(repo.top(), repo.filters(), 1024, "rev-parse", "--verify", "-q", "HEAD^{commit}");
         GitCommand.Result status = git.run(repo.top(), repo.filters(), MAX_STATUS_BYTES, "status", "--porcelain=v1",
-                "-z", "--untracked-files=all", "--ignore-submodules=dirty", "--no-renames");
+                "-z", "--untracked-files=all", "--ignore-submodules=dirty", "--no-renames", "--", repo.scope());
         if (status.exitCode() != 0 && !status.truncated()) {
             throw new IllegalStateException("git status exited " + status.exitCode() + " in " + repo.top());
         }
@@ -248,7 +257,8 @@ public final class GitWorkspace implements WorkspaceProbe {
                 .forEach(p -> changed.put(p, new Item(p, "--", true, Kind.RESTORED)));
         if (after.head() != null && !Objects.equals(pre.head(), after.head())) {
             GitCommand.Result r = git.run(repo.top(), repo.filters(), MAX_STATUS_BYTES, "diff", "--name-status", "-z",
-                    "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules=dirty", base, after.head(), "--");
+                    "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules=dirty", base, after.head(), "--",
+                    repo.scope());
             String[] parts = r.text().split("\0");
             for (int i = 0; i + 1 < parts.length; i += 2) {
                 String letter = parts[i].isEmpty() ? "M" : parts[i].substring(0, 1);

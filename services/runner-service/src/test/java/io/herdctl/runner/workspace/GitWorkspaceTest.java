@@ -165,6 +165,25 @@ class GitWorkspaceTest {
     }
 
     @Test
+    void aWorkingDirectoryInsideARepositoryListsOnlyItsOwnChanges() throws Exception {
+        write("work/notes.txt", "one\n");
+        git("add", "-A");
+        git("commit", "-q", "-m", "work dir");
+        Path work = repo.resolve("work");
+        WorkspaceProbe.Snapshot before = probe.before(work);
+        write("work/notes.txt", "two\n");
+        write("work/.claude/settings.local.json", "{}\n");
+        write("README.md", "changed by someone else meanwhile\n");
+
+        WorkspaceChanges c = probe.changes(work, before, null, repo.resolve("agents/coder.yaml"), redactor::redact);
+
+        assertEquals(List.of("work/.claude/settings.local.json", "work/notes.txt"),
+                c.files().stream().map(WorkspaceChanges.ChangedFile::path).toList());
+        assertEquals("agents/coder.yaml", c.agentFile(), "relative to the repository's root");
+        assertFalse(c.diff().contains("someone else"));
+    }
+
+    @Test
     void aDirectoryOutsideAnyRepositoryHasNothingToRecord() throws Exception {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         assertNull(probe.before(plain));
