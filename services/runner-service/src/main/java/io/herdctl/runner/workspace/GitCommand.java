@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * output passes the bound asked for.
  *
  * <p>Filter drivers have names of the repository's choosing, so {@link #filterDrivers}
- * reads them first (reading config runs nothing) and each call switches them off by name.
+ * reads them first (reading config runs nothing) and each call switches them off by name
+ * ({@code GIT_CONFIG_KEY_n}, command-line scope like {@code -c}).
  * {@code safe.directory=*}: git refuses a repository another user owns because of
  * exactly these programs; with them switched off, the runner (a different user in a
  * container) can read the workspace it is given.
@@ -77,14 +78,6 @@ final class GitCommand {
         List<String> argv = new ArrayList<>();
         argv.add(executable);
         argv.addAll(HARDENING);
-        for (String name : filters) {
-            for (String key : List.of("clean", "smudge", "process")) {
-                argv.add("-c");
-                argv.add("filter." + name + "." + key + "=");
-            }
-            argv.add("-c");
-            argv.add("filter." + name + ".required=false");
-        }
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -103,6 +96,20 @@ final class GitCommand {
         List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
                 "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_EXTERNAL_DIFF", "GIT_SSH",
                 "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS").forEach(env::remove);
+        env.keySet().removeIf(k -> k.startsWith("GIT_CONFIG_KEY_") || k.startsWith("GIT_CONFIG_VALUE_"));
+        // Through the environment rather than -c: a driver's name may hold '=', which -c would split at.
+        int n = 0;
+        for (String name : filters) {
+            for (String key : List.of("clean", "smudge", "process")) {
+                env.put("GIT_CONFIG_KEY_" + n, "filter." + name + "." + key);
+                env.put("GIT_CONFIG_VALUE_" + n++, "");
+            }
+            env.put("GIT_CONFIG_KEY_" + n, "filter." + name + ".required");
+            env.put("GIT_CONFIG_VALUE_" + n++, "false");
+        }
+        if (n > 0) {
+            env.put("GIT_CONFIG_COUNT", Integer.toString(n));
+        }
         Process process;
         try {
             process = builder.start();

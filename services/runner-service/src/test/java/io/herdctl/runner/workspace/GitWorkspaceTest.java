@@ -49,7 +49,7 @@ class GitWorkspaceTest {
         write("pre.txt", "before\n");
         write("pre2.txt", "before\n");
         write("agents/coder.yaml", "name: coder\n");
-        write(".gitattributes", "* filter=evil diff=evil\n");
+        write(".gitattributes", "* filter=evil diff=evil\n*.txt filter=ev=il\n");
         git("add", "-A");
         git("commit", "-q", "-m", "start");
     }
@@ -62,6 +62,7 @@ class GitWorkspaceTest {
         Files.writeString(repo.resolve(".git/config"), String.join("\n",
                 "[core]", "\tfsmonitor = " + evil, "\tpager = " + evil, "\thooksPath = " + tmp.resolve("hooks"),
                 "[filter \"evil\"]", "\tclean = " + evil, "\tsmudge = " + evil, "\trequired = true",
+                "[filter \"ev=il\"]", "\tclean = " + evil, "\tprocess = " + evil,
                 "[diff \"evil\"]", "\ttextconv = " + evil, "\tcommand = " + evil,
                 "[diff]", "\texternal = " + evil, "") , StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         Files.createDirectories(tmp.resolve("hooks"));
@@ -223,6 +224,7 @@ class GitWorkspaceTest {
     private void gitSafe(String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
                 "-c", "filter.evil.clean=", "-c", "filter.evil.smudge=", "-c", "filter.evil.required=false",
+                "-c", "filter.ev=il.clean=", "-c", "filter.ev=il.process=",
                 "-c", "core.pager=cat"));
         argv.addAll(List.of(args));
         git(argv.toArray(String[]::new));
