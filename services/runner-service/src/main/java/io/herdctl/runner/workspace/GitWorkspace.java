@@ -126,8 +126,18 @@ public final class GitWorkspace implements WorkspaceProbe {
         long deadline = System.nanoTime() + budget.toNanos();
         try {
             Repo repo = open(workingDirectory);
+            State pre = before instanceof State s ? s : null;
+            // A .git the job wrote (a new one, or one pointing elsewhere) could be any repository the
+            // runner can read; its diff would show that repository's files as this job's changes.
+            if (pre == null && beforeNote == null) {
+                throw new IllegalStateException("the working directory was in no git repository before the job and is "
+                        + "in one now (" + repo.gitDir() + "); not read, as it may not be this workspace's");
+            }
+            if (pre != null && (!pre.repo().top().equals(repo.top()) || !pre.repo().gitDir().equals(repo.gitDir()))) {
+                throw new IllegalStateException("the working directory's repository changed during the job (git "
+                        + "directory " + repo.gitDir() + ", was " + pre.repo().gitDir() + "); not read");
+            }
             State after = state(repo, true);
-            State pre = before instanceof State s && s.repo().top().equals(repo.top()) ? s : null;
             if (!after.complete()) {
                 notes.add("git status was longer than " + MAX_STATUS_BYTES / (1024 * 1024) + " MiB; files past it are "
                         + "not listed");

@@ -25,8 +25,10 @@ public interface WorkspaceProbe {
     Snapshot before(Path workingDirectory);
 
     /**
-     * What changed since {@code before} (null: compare with the repository's HEAD only), or
-     * null when the directory is in no git repository.
+     * What changed since {@code before}, or null when the directory is in no git repository.
+     * Without {@code before} but with a {@code beforeNote} (the snapshot failed), everything
+     * since HEAD; without either (there was no repository before the job), only a note:
+     * a repository the job created or pointed its {@code .git} at is not read.
      *
      * @param redact     applied to every path and diff text before it leaves this method
      * @param agentFile  the agent's configuration file, or null

@@ -185,6 +185,20 @@ class GitWorkspaceTest {
     }
 
     @Test
+    void aGitDirectoryTheJobPointedElsewhereIsNotRead() throws Exception {
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        WorkspaceProbe.Snapshot before = probe.before(plain);
+        assertNull(before);
+        Files.writeString(plain.resolve(".git"), "gitdir: " + repo.resolve(".git") + "\n");
+
+        WorkspaceChanges c = probe.changes(plain, before, null, null, redactor::redact);
+
+        assertTrue(c.files().isEmpty(), "another repository's files are not this job's: " + c.files());
+        assertEquals("", c.diff());
+        assertTrue(c.notes().get(0).contains("not read"), c.notes().toString());
+    }
+
+    @Test
     void aDirectoryOutsideAnyRepositoryHasNothingToRecord() throws Exception {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         assertNull(probe.before(plain));
