@@ -50,8 +50,7 @@ final class WorkspaceRecorder {
             return new Before(dir, probe.before(dir), null);
         } catch (RuntimeException e) {
             LOG.warnf("job %s: the workspace could not be read before the job: %s", job.jobId(), e.getMessage());
-            return new Before(dir, null, "the state before the job could not be read (" + e.getMessage()
-                    + "); changes are listed against HEAD");
+            return new Before(dir, null, "the state before the job could not be read: " + e.getMessage());
         }
     }
 

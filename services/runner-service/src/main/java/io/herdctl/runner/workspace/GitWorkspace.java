@@ -142,6 +142,9 @@ public final class GitWorkspace implements WorkspaceProbe {
                 notes.add("git status was longer than " + MAX_STATUS_BYTES / (1024 * 1024) + " MiB; files past it are "
                         + "not listed");
             }
+            if (pre == null) {
+                notes.add("listed against HEAD: every change since it, not only the job's");
+            }
             String base = pre != null ? pre.head() : after.head();
             if (base == null) {
                 base = emptyTree(repo);
@@ -162,7 +165,9 @@ public final class GitWorkspace implements WorkspaceProbe {
                     pre != null ? pre.head() : null, after.head(), agentPath, files, omitted, diff.toString(), diffCut,
                     notes);
         } catch (GitCommand.Unavailable | IllegalStateException e) {
-            notes.add(e.getMessage());
+            if (beforeNote == null || !beforeNote.contains(e.getMessage())) {
+                notes.add(e.getMessage());
+            }
             return new WorkspaceChanges(WorkspaceChanges.BASELINE_HEAD, null, null, null, List.of(), 0, "", false, notes);
         }
     }

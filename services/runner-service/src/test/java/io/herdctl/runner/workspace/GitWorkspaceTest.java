@@ -160,7 +160,8 @@ class GitWorkspaceTest {
 
         assertEquals(WorkspaceChanges.BASELINE_HEAD, c.baseline());
         assertNull(c.headBefore());
-        assertEquals(List.of("the state before the job could not be read (test)"), c.notes());
+        assertEquals(List.of("the state before the job could not be read (test)",
+                "listed against HEAD: every change since it, not only the job's"), c.notes());
         assertEquals(" M", c.files().get(0).status());
         assertTrue(c.diff().contains("+version=3"));
     }
@@ -209,9 +210,16 @@ class GitWorkspaceTest {
     void aMissingGitIsANoteNotAFailure() {
         GitWorkspace noGit = new GitWorkspace(tmp.resolve("no-such-git").toString(), Duration.ofSeconds(5),
                 Duration.ofSeconds(5));
-        WorkspaceChanges c = noGit.changes(repo, null, null, null, redactor::redact);
+        String beforeNote = null;
+        try {
+            noGit.before(repo);
+        } catch (RuntimeException e) {
+            beforeNote = "the state before the job could not be read: " + e.getMessage();
+        }
+        WorkspaceChanges c = noGit.changes(repo, null, beforeNote, null, redactor::redact);
 
         assertTrue(c.files().isEmpty());
+        assertEquals(1, c.notes().size(), "said once: " + c.notes());
         assertTrue(c.notes().get(0).contains("install git"), c.notes().toString());
     }
 
