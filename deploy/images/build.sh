@@ -43,6 +43,14 @@ port_of() {
   esac
 }
 
+# Debian packages a service's image adds to the JRE image.
+packages_of() {
+  case "$1" in
+    runner-service) echo git ;;   # the workspace change audit reads each job's repository with git
+    *) echo "" ;;
+  esac
+}
+
 services=("$@")
 everything=0
 if [ "${#services[@]}" -eq 0 ]; then
@@ -72,5 +80,6 @@ for s in "${services[@]}"; do
     echo "error: $s is not packaged ($target/quarkus-app/quarkus-run.jar is missing); run: mvn -DskipTests package" >&2
     exit 1
   fi
-  build "herdctl/$s:latest" "$here/service/Dockerfile" "$target/quarkus-app" "JRE_IMAGE=$JRE_IMAGE" "PORT=$(port_of "$s")"
+  build "herdctl/$s:latest" "$here/service/Dockerfile" "$target/quarkus-app" "JRE_IMAGE=$JRE_IMAGE" "PORT=$(port_of "$s")" \
+    "PACKAGES=$(packages_of "$s")"
 done

@@ -11,6 +11,8 @@ import java.time.Instant;
  * {@code address} is the job container's IP address on its network, when the runner
  * knows it (the {@code running} event of a container job): the egress proxy logs
  * requests by that address, so audit-service can tell which job a denial belongs to.
+ * {@code workspace}, on a terminal event of a job whose working directory is a git
+ * repository, is what the job changed there (see {@link WorkspaceChanges}).
  */
 public record JobStatusChanged(
         String eventId,
@@ -33,7 +35,8 @@ public record JobStatusChanged(
         JobUsage usage,
         String error,
         Long outputLines,
-        String address) {
+        String address,
+        WorkspaceChanges workspace) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -46,13 +49,29 @@ public record JobStatusChanged(
         Required.field(status, "status");
     }
 
+    /** A status without workspace changes. */
+    public JobStatusChanged(String eventId, Instant time, int schemaVersion, String jobId, String agent, String schedule,
+            TriggerType triggerType, JobStatus status, ExitReason exitReason, Integer exitCode, Instant startedAt,
+            Instant finishedAt, Long durationMs, String containerId, String runnerId, String sessionId, String summary,
+            JobUsage usage, String error, Long outputLines, String address) {
+        this(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason, exitCode, startedAt,
+                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, outputLines, address, null);
+    }
+
+    /** The same status with the job's workspace changes. */
+    public JobStatusChanged withWorkspace(WorkspaceChanges changes) {
+        return new JobStatusChanged(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason,
+                exitCode, startedAt, finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error,
+                outputLines, address, changes);
+    }
+
     /** A status without a container address. */
     public JobStatusChanged(String eventId, Instant time, int schemaVersion, String jobId, String agent, String schedule,
             TriggerType triggerType, JobStatus status, ExitReason exitReason, Integer exitCode, Instant startedAt,
             Instant finishedAt, Long durationMs, String containerId, String runnerId, String sessionId, String summary,
             JobUsage usage, String error, Long outputLines) {
         this(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason, exitCode, startedAt,
-                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, outputLines, null);
+                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, outputLines, null, null);
     }
 
     /** A status without a line count (not terminal, or the count is unknown). */
@@ -61,6 +80,6 @@ public record JobStatusChanged(
             Instant finishedAt, Long durationMs, String containerId, String runnerId, String sessionId, String summary,
             JobUsage usage, String error) {
         this(eventId, time, schemaVersion, jobId, agent, schedule, triggerType, status, exitReason, exitCode, startedAt,
-                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, null, null);
+                finishedAt, durationMs, containerId, runnerId, sessionId, summary, usage, error, null, null, null);
     }
 }

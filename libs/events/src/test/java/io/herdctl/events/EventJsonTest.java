@@ -27,6 +27,22 @@ class EventJsonTest {
     }
 
     @Test
+    void workspaceChangesRideOnATerminalStatusAndAnOlderStatusStillReads() {
+        JobStatusChanged end = new JobStatusChanged("e1", Instant.parse("2026-01-02T03:04:05Z"), 1,
+                "job-2026-01-02-abc123", "hello", null, TriggerType.MANUAL, JobStatus.COMPLETED, ExitReason.SUCCESS, 0,
+                null, null, 10L, "c0ffee", "runner-1", null, null, null, null, 3L)
+                .withWorkspace(new WorkspaceChanges(WorkspaceChanges.BASELINE_SNAPSHOT, "a1", "b2", null, List.of(
+                        new WorkspaceChanges.ChangedFile(".claude/settings.json", "??", false, false, false, false)),
+                        0, "+{}\n", false, null));
+        String json = EventJson.write(end);
+        assertEquals(end, EventJson.read(json, JobStatusChanged.class));
+        assertTrue(json.contains("\"workspace\":{\"baseline\":\"snapshot\""), json);
+
+        String older = json.substring(0, json.indexOf(",\"workspace\"")) + "}";
+        assertEquals(null, EventJson.read(older, JobStatusChanged.class).workspace());
+    }
+
+    @Test
     void missingRequiredFieldIsReportedByName() {
         MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventJson.read(
                 "{\"eventId\":\"x\",\"time\":\"2026-01-02T03:04:05Z\",\"schemaVersion\":1,\"agent\":\"a\",\"status\":\"running\"}",

@@ -141,6 +141,52 @@ class DashboardTest {
         given().get("/app.css").then().statusCode(200);
     }
 
+    /** A finished job's workspace changes, from audit-service: files with their letters, sensitive ones marked, the diff as text. */
+    @Test
+    void theJobPageShowsWhatTheJobChangedInItsWorkspace() {
+        String id = "job-2026-03-04-wsp001";
+        audit.status(id, "completed", true);
+        Map<String, Object> workspace = new java.util.LinkedHashMap<>();
+        workspace.put("baseline", "snapshot");
+        workspace.put("headBefore", "0123456789abcdef0123456789abcdef01234567");
+        workspace.put("headAfter", "fedcba9876543210fedcba9876543210fedcba98");
+        workspace.put("agentFile", "agents/hello.yaml");
+        workspace.put("files", List.of(
+                changed(".claude/settings.json", "??", "Claude Code settings, skills or hooks", Map.of()),
+                changed("logo.png", "A ", null, Map.of("binary", true)),
+                changed("src/<b>app</b>.txt", " M", null, Map.of("preexisting", true))));
+        workspace.put("filesOmitted", 0);
+        workspace.put("diff", "diff --git a/src/app.txt b/src/app.txt\n+<script>alert(1)</script>\n");
+        workspace.put("diffTruncated", true);
+        workspace.put("notes", List.of("12 more changed files are not listed (at most 300)"));
+        audit.stored(id, Map.of("jobId", id, "agentName", "hello", "status", "completed", "triggerType", "manual",
+                "startedAt", "2026-03-04T05:06:07Z", "workspace", workspace));
+
+        given().get("/jobs/" + id).then().statusCode(200)
+                .body(containsString("Workspace changes"), containsString("changes made by the job"))
+                .body(containsString("HEAD 0123456789ab → fedcba987654"), containsString("1 sensitive"))
+                .body(containsString("<tr class=\"sensitive\"><td><code>??</code></td><td><code>.claude/settings.json</code>"))
+                .body(containsString("⚠ Claude Code settings, skills or hooks"))
+                .body(containsString("<code>A </code></td><td><code>logo.png</code>"), containsString("binary, not diffed"))
+                .body(containsString("src/&lt;b&gt;app&lt;/b&gt;.txt"), containsString("changed before the job too"))
+                .body(containsString("Diff (truncated)"), containsString("+&lt;script&gt;alert(1)&lt;/script&gt;"))
+                .body(not(containsString("<script>alert(1)")), not(containsString("<b>app</b>")))
+                .body(containsString("12 more changed files are not listed"));
+    }
+
+    static Map<String, Object> changed(String path, String status, String sensitive, Map<String, Object> flags) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("path", path);
+        f.put("status", status);
+        f.put("sensitive", sensitive);
+        f.put("preexisting", false);
+        f.put("binary", false);
+        f.put("withheld", false);
+        f.put("diffTruncated", false);
+        f.putAll(flags);
+        return f;
+    }
+
     /** A rejected edit: the fleet page says what to fix and where, and which revision stays in force. */
     @Test
     void aRejectedConfigurationChangeIsShownWithItsErrors() {

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -17,11 +18,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import io.herdctl.events.EventJson;
 import io.herdctl.events.JobIds;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.JobUsage;
+import io.herdctl.events.WorkspaceChanges;
 
 /**
  * {@code <jobId>.yaml} beside the job's JSONL, with herdctl's metadata fields:
@@ -32,6 +35,10 @@ import io.herdctl.events.JobUsage;
  * out of order) never takes the job back from its end; the prompt comes from
  * the job's request, whenever that is read. Text that came from the job or its
  * trigger (prompt, summary, error) is masked by the redacting rules first.
+ *
+ * <p>What a job changed in its git workspace (the terminal status's {@code workspace})
+ * is kept beside it in {@code <jobId>.workspace.json}, masked the same way: it can be
+ * 64 KiB of diff, which the metadata, read for every job at start, should not carry.
  */
 public final class JobMetadataWriter {
 
@@ -60,6 +67,46 @@ public final class JobMetadataWriter {
             throw new IllegalArgumentException("job id '" + jobId + "' is not a herdctl job id; " + JobIds.FORMAT_MESSAGE);
         }
         return jobsDir.resolve(jobId + ".yaml");
+    }
+
+    public Path workspaceFileOf(String jobId) {
+        return fileOf(jobId).resolveSibling(jobId + ".workspace.json");
+    }
+
+    /**
+     * Keeps the job's workspace changes, paths and diff masked. Written whole each time:
+     * a status delivered again writes the same file.
+     */
+    public synchronized void workspace(String jobId, WorkspaceChanges changes) {
+        List<WorkspaceChanges.ChangedFile> files = changes.files().stream()
+                .map(f -> new WorkspaceChanges.ChangedFile(redact.apply(f.path()), f.status(), f.preexisting(), f.binary(),
+                        f.withheld(), f.diffTruncated()))
+                .toList();
+        WorkspaceChanges masked = new WorkspaceChanges(changes.baseline(), changes.headBefore(), changes.headAfter(),
+                changes.agentFile(), files, changes.filesOmitted(), redact.apply(changes.diff()), changes.diffTruncated(),
+                changes.notes().stream().map(redact).toList());
+        Path file = workspaceFileOf(jobId);
+        try {
+            Files.createDirectories(jobsDir);
+            Path tmp = jobsDir.resolve("." + jobId + ".workspace.json.tmp");
+            Files.writeString(tmp, EventJson.write(masked));
+            replace(tmp, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The job's workspace changes as kept, or null when it has none. */
+    public WorkspaceChanges workspace(String jobId) {
+        Path file = workspaceFileOf(jobId);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return EventJson.read(Files.readString(file), WorkspaceChanges.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** Folds a status change into the job's metadata; returns it as written, or null when nothing changed. */
@@ -166,14 +213,18 @@ public final class JobMetadataWriter {
             Files.createDirectories(jobsDir);
             Path tmp = jobsDir.resolve("." + jobId + ".yaml.tmp");
             YAML.writeValue(tmp.toFile(), m);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(tmp, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         written.accept(m);
+    }
+
+    private static void replace(Path tmp, Path file) throws IOException {
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }

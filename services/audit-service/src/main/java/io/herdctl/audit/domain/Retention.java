@@ -14,7 +14,7 @@ import java.util.List;
  * Removes finished jobs' records, oldest first: every job that started longer
  * ago than the age limit, then more while the record as a whole is over the size
  * limit. A job that has not ended is never removed, whatever its age. A job's
- * log, metadata and alerts go together. Unattributed egress alerts (no job's
+ * log, metadata, workspace changes and alerts go together. Unattributed egress alerts (no job's
  * record to go with) are removed by the age limit alone.
  */
 public final class Retention {
@@ -78,10 +78,12 @@ public final class Retention {
     /** Deletes one job's files and forgets it; returns the bytes it took. */
     long remove(String jobId) {
         try {
-            long bytes = sizeOf(logs.fileOf(jobId)) + sizeOf(metadata.fileOf(jobId)) + alerts.bytesOf(jobId);
+            long bytes = sizeOf(logs.fileOf(jobId)) + sizeOf(metadata.fileOf(jobId))
+                    + sizeOf(metadata.workspaceFileOf(jobId)) + alerts.bytesOf(jobId);
             index.remove(jobId);
             Files.deleteIfExists(logs.fileOf(jobId));
             Files.deleteIfExists(metadata.fileOf(jobId));
+            Files.deleteIfExists(metadata.workspaceFileOf(jobId));
             alerts.remove(jobId);
             logs.forget(jobId);
             return bytes;

@@ -17,9 +17,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.herdctl.audit.domain.JobIndex;
+import io.herdctl.audit.domain.WorkspaceAlerts;
 import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.TriggerType;
+import io.herdctl.events.WorkspaceChanges;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -80,7 +82,41 @@ public class JobsResource {
         out.put("outputFile", m.get("output_file"));
         out.put("lines", record.logs().lastWritten(id));
         out.put("outputLines", row.outputLines());
+        out.put("workspace", workspace(id));
         return out;
+    }
+
+    /**
+     * The job's workspace changes as kept, masked again, each file with why it is
+     * sensitive ({@code sensitive}: null for an ordinary file); null when there are none.
+     */
+    private Map<String, Object> workspace(String id) {
+        WorkspaceChanges c = record.metadata().workspace(id);
+        if (c == null) {
+            return null;
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("baseline", c.baseline());
+        w.put("headBefore", c.headBefore());
+        w.put("headAfter", c.headAfter());
+        w.put("agentFile", c.agentFile());
+        w.put("files", c.files().stream().map(f -> {
+            Map<String, Object> file = new LinkedHashMap<>();
+            WorkspaceAlerts.Reason reason = WorkspaceAlerts.sensitive(f.path(), c.agentFile());
+            file.put("path", redact(f.path()));
+            file.put("status", f.status());
+            file.put("sensitive", reason == null ? null : reason.words());
+            file.put("preexisting", f.preexisting());
+            file.put("binary", f.binary());
+            file.put("withheld", f.withheld());
+            file.put("diffTruncated", f.diffTruncated());
+            return file;
+        }).toList());
+        w.put("filesOmitted", c.filesOmitted());
+        w.put("diff", redact(c.diff()));
+        w.put("diffTruncated", c.diffTruncated());
+        w.put("notes", c.notes().stream().map(this::redact).toList());
+        return w;
     }
 
     @GET

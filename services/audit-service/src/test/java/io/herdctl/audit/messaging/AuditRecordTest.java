@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +35,7 @@ import io.herdctl.events.OcsfFinding;
 import io.herdctl.events.OutputStream;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
+import io.herdctl.events.WorkspaceChanges;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.KafkaBrokerResource;
 import io.herdctl.testsupport.TopicClient;
@@ -193,6 +195,55 @@ class AuditRecordTest {
             given().get(path).then().statusCode(200).body(not(containsString(TOKEN)))
                     .body(containsString("[REDACTED:secret-in-output]"));
         }
+    }
+
+    @Test
+    void workspaceChangesAreKeptWithTheJobAndSensitiveOnesRaiseAlerts() throws IOException {
+        String job = "job-2026-11-29-wsp001";
+        WorkspaceChanges changes = new WorkspaceChanges(WorkspaceChanges.BASELINE_SNAPSHOT, "a".repeat(40),
+                "b".repeat(40), "agents/ws-editor.yaml", List.of(
+                        file(".git/hooks/pre-push", "GA"), file(".claude/settings.json", "??"),
+                        file(".github/workflows/ci.yml", "CA"), file("agents/ws-editor.yaml", " M"),
+                        file("src/app.txt", " M")),
+                0, "diff --git a/src/app.txt b/src/app.txt\n+token=" + TOKEN + "\n+<script>x</script>\n", false, List.of());
+        JobStatusChanged end = EventJson.read(status(job, "ws-editor", JobStatus.COMPLETED, T.plusSeconds(5), 5, 0.01,
+                "done"), JobStatusChanged.class).withWorkspace(changes);
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            topics.send(Topics.JOB_REQUESTS, "ws-editor", request(job, "ws-editor", TriggerType.MANUAL, "edit", T));
+            topics.send(Topics.JOB_STATUS, job, EventJson.write(end));
+            await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/jobs/" + job).statusCode() == 200
+                    && given().get("/api/jobs/" + job).jsonPath().getList("workspace.files") != null);
+            List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(10),
+                    all -> all.stream().filter(r -> r.key().equals(job)).count() == 4);
+            List<String> findings = alerts.stream().filter(r -> r.key().equals(job)).map(ConsumerRecord::value).toList();
+            assertTrue(findings.stream().allMatch(f -> f.contains("workspace-sensitive-change")), findings.toString());
+            assertTrue(findings.stream().anyMatch(f -> f.contains("the agent's own configuration file")));
+
+            // Delivered again: the same file, the same alerts, kept once.
+            topics.send(Topics.JOB_STATUS, job, EventJson.write(end));
+            topics.await(Topics.ALERTS, Duration.ofSeconds(10),
+                    all -> all.stream().filter(r -> r.key().equals(job)).count() == 8);
+        }
+        given().get("/api/jobs/" + job).then().statusCode(200)
+                .body("workspace.baseline", equalTo("snapshot"))
+                .body("workspace.files", hasSize(5))
+                .body("workspace.files.find { it.path == 'src/app.txt' }.sensitive", equalTo(null))
+                .body("workspace.files.find { it.path == 'agents/ws-editor.yaml' }.sensitive",
+                        equalTo("the agent's own configuration file"))
+                .body("workspace.files.find { it.path == '.git/hooks/pre-push' }.sensitive", equalTo("a git hook"))
+                .body("workspace.files.find { it.path == '.github/workflows/ci.yml' }.status", equalTo("CA"))
+                .body("workspace.diff", containsString("+token=[REDACTED:secret-in-output]"))
+                .body(not(containsString(TOKEN)));
+        given().get("/api/alerts?job=" + job).then().statusCode(200).body("total", equalTo(4))
+                .body("alerts.ruleId", everyItem(equalTo("workspace-sensitive-change")))
+                .body("alerts.find { it.title.contains('pre-push') }.severity", equalTo("critical"));
+        Path kept = STATE.resolve("jobs").resolve(job + ".workspace.json");
+        assertTrue(Files.readString(kept).contains(".claude/settings.json"));
+        assertFalse(Files.readString(kept).contains(TOKEN), "kept masked");
+    }
+
+    static WorkspaceChanges.ChangedFile file(String path, String status) {
+        return new WorkspaceChanges.ChangedFile(path, status, false, false, false, false);
     }
 
     @Test

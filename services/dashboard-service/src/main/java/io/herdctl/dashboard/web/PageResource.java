@@ -43,6 +43,7 @@ import io.herdctl.dashboard.web.Rows.LineRow;
 import io.herdctl.dashboard.web.Rows.Pager;
 import io.herdctl.dashboard.web.Rows.RevisionRow;
 import io.herdctl.dashboard.web.Rows.ScheduleRow;
+import io.herdctl.dashboard.web.Rows.WorkspaceRow;
 import io.herdctl.events.AgentSpec;
 import io.herdctl.events.ConfigProblem;
 import io.herdctl.events.FleetRevisionEvaluated;
@@ -105,7 +106,7 @@ public class PageResource {
 
         static native TemplateInstance job(JobRow job, String prompt, String summary, String error, String usage,
                 List<LineRow> lines, long next, String outputError, int alertCount, boolean live, boolean cancellable,
-                String cancelRequested);
+                String cancelRequested, WorkspaceRow workspace);
 
         static native TemplateInstance job$line(LineRow line);
     }
@@ -282,7 +283,23 @@ public class PageResource {
         }
         JobCancelRequested cancel = view.cancelRequest(id).orElse(null);
         return Templates.job(row, prompt, summary, error, usage, lines, next, outputError, alerts.size(), running,
-                running && cancel == null, cancel == null ? null : Rows.cancel(cancel));
+                running && cancel == null, cancel == null ? null : Rows.cancel(cancel), workspace(id, stored, running));
+    }
+
+    /**
+     * The job's workspace changes, which only audit-service keeps (they come with the
+     * terminal status): from its answer already read, or asked for once the job ended.
+     */
+    private WorkspaceRow workspace(String id, JsonNode stored, boolean running) {
+        if (running) {
+            return null;
+        }
+        try {
+            JsonNode job = stored != null ? stored : audit.job(id).orElse(null);
+            return job == null ? null : WorkspaceRow.ofAudit(job.get("workspace"));
+        } catch (AuditReader.Unavailable e) {
+            return null;
+        }
     }
 
     private RevisionRow revision() {

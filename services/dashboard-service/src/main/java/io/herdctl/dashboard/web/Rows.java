@@ -49,6 +49,60 @@ public final class Rows {
     public record LineRow(long seq, String time, String type, String label, String text, String alert) {
     }
 
+    /**
+     * What the job changed in its git workspace, as audit-service keeps it: the files
+     * with git's status letters ({@code sensitive} says why one matters, or is null),
+     * the bounded diff, and what was left out or could not be read.
+     */
+    public record WorkspaceRow(String baseline, String heads, List<ChangedFileRow> files, int sensitive,
+            int filesOmitted, String diff, boolean diffTruncated, List<String> notes) {
+
+        /** From the {@code workspace} of audit-service's job answer; null when the job has none. */
+        static WorkspaceRow ofAudit(JsonNode w) {
+            if (w == null || !w.isObject()) {
+                return null;
+            }
+            List<ChangedFileRow> files = new java.util.ArrayList<>();
+            w.path("files").forEach(f -> files.add(new ChangedFileRow(f.path("status").asText(), f.path("path").asText(),
+                    text(f, "sensitive"), fileNote(f))));
+            List<String> notes = new java.util.ArrayList<>();
+            w.path("notes").forEach(n -> notes.add(n.asText()));
+            String before = shortCommit(text(w, "headBefore"));
+            String after = shortCommit(text(w, "headAfter"));
+            String heads = before == null && after == null ? "" : before != null && before.equals(after)
+                    ? "HEAD " + before + " (unchanged)" : "HEAD " + (before == null ? "?" : before) + " → "
+                    + (after == null ? "none" : after);
+            return new WorkspaceRow("snapshot".equals(text(w, "baseline")) ? "changes made by the job"
+                    : "changes since HEAD (no snapshot before the job)", heads, files,
+                    (int) files.stream().filter(f -> f.sensitive() != null).count(), w.path("filesOmitted").asInt(0),
+                    w.path("diff").asText(""), w.path("diffTruncated").asBoolean(false), notes);
+        }
+
+        private static String fileNote(JsonNode f) {
+            List<String> notes = new java.util.ArrayList<>();
+            if (f.path("preexisting").asBoolean(false)) {
+                notes.add("changed before the job too");
+            }
+            if (f.path("binary").asBoolean(false)) {
+                notes.add("binary, not diffed");
+            }
+            if (f.path("withheld").asBoolean(false)) {
+                notes.add("may hold secrets, not diffed");
+            }
+            if (f.path("diffTruncated").asBoolean(false)) {
+                notes.add("diff cut or left out");
+            }
+            return String.join("; ", notes);
+        }
+
+        private static String shortCommit(String id) {
+            return id == null ? null : id.length() > 12 ? id.substring(0, 12) : id;
+        }
+    }
+
+    public record ChangedFileRow(String status, String path, String sensitive, String note) {
+    }
+
     public record ScheduleRow(String name, String kind, String next, String last, String state, String note) {
     }
 

@@ -92,6 +92,32 @@ public interface RunnerSettings {
     @WithDefault("true")
     boolean hostProcesses();
 
+    /** What each job changed in its working directory's git repository, recorded on its terminal status. */
+    WorkspaceAudit workspaceAudit();
+
+    /**
+     * The workspace change audit: git status and a bounded diff after each job, against a
+     * snapshot taken before it, read-only and with nothing of the repository's config run.
+     */
+    interface WorkspaceAudit {
+
+        /** Off: terminal statuses carry no {@code workspace}. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The git program (a name on PATH, or a path); when it is missing, each record says so. */
+        @WithDefault("git")
+        String gitCommand();
+
+        /** How long one git command may run before it is killed. */
+        @WithDefault("10s")
+        Duration commandTimeout();
+
+        /** How long reading a job's changes may take in all; diffs past it are left out, with a note. */
+        @WithDefault("30s")
+        Duration budget();
+    }
+
     /** Where job containers may send traffic; what the Compose deployment sets. Unset: Docker's defaults. */
     Egress egress();
 

@@ -55,6 +55,7 @@ import io.herdctl.runner.runtime.JobRuntime;
 import io.herdctl.runner.runtime.WarmPoolRuntime;
 import io.herdctl.runner.runtime.host.BypassWithoutDocker;
 import io.herdctl.runner.runtime.host.HostProcessRuntime;
+import io.herdctl.runner.workspace.GitWorkspace;
 
 /**
  * Takes jobs and runs each from claim to terminal status.
@@ -89,6 +90,7 @@ public class JobRunner {
     private final JobRuntime containers;
     private final WarmPoolRuntime warm;
     private final JobRuntime hostProcesses;
+    private final WorkspaceRecorder workspace;
     private final String runnerId;
     private final Clock clock = Clock.systemUTC();
     private final Semaphore capacity;
@@ -125,6 +127,9 @@ public class JobRunner {
         this.warm = new WarmPoolRuntime(engine, plans, fresh);
         this.hostProcesses = new HostProcessRuntime(settings.claudeCommand(), System.getenv());
         this.envResolver = new EnvResolver(System.getenv(), settings.envFile());
+        RunnerSettings.WorkspaceAudit audit = settings.workspaceAudit();
+        this.workspace = audit.enabled() ? new WorkspaceRecorder(new GitWorkspace(audit.gitCommand(),
+                audit.commandTimeout(), audit.budget())) : WorkspaceRecorder.OFF;
         this.capacity = new Semaphore(settings.maxParallelJobs());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "job-" + n.incrementAndGet()));
@@ -365,10 +370,14 @@ public class JobRunner {
         String executionId = null;
         ScheduledFuture<?> timeout = null;
         Collector collector = null;
+        SecretRedactor redactor = null;
+        WorkspaceRecorder.Before workspaceBefore = null;
         try {
             JobRuntime runtime = runtimeFor(job);
             EnvResolver.Resolved resolved = envResolver.resolve(job);
-            collector = new Collector(job, new SecretRedactor(resolved.secrets()), events, clock);
+            redactor = new SecretRedactor(resolved.secrets());
+            collector = new Collector(job, redactor, events, clock);
+            workspaceBefore = workspace.before(job);
             String resume = resumeFor(job, collector);
             if (job.spec().timeoutMillis() != null) {
                 long millis = job.spec().timeoutMillis();
@@ -423,7 +432,11 @@ public class JobRunner {
                 timeout.cancel(false);
             }
         }
-        publishTerminal(status(job, outcome.status(), started, outcome, executionId, clock.instant()));
+        JobStatusChanged terminal = status(job, outcome.status(), started, outcome, executionId, clock.instant());
+        if (workspaceBefore != null) {
+            terminal = WorkspaceRecorder.attach(terminal, workspace.after(job, workspaceBefore, redactor));
+        }
+        publishTerminal(terminal);
         LOG.infof("job %s %s%s", job.jobId(), outcome.status().wire(), outcome.error() == null ? "" : ": " + outcome.error());
     }
 

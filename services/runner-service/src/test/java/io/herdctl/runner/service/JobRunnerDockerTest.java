@@ -39,6 +39,7 @@ import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
+import io.herdctl.events.WorkspaceChanges;
 import io.herdctl.runner.docker.Labels;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.KafkaBrokerResource;
@@ -216,6 +217,57 @@ class JobRunnerDockerTest {
             assertTrue(all.contains("[REDACTED:env:GITHUB_TOKEN]"), all);
             assertTrue(all.contains("[REDACTED:github-token]"), all);
         }
+    }
+
+    /**
+     * A job in a git workspace: what changes there while it runs (written here, as the job
+     * would) comes back on its terminal status, secrets redacted.
+     */
+    @Test
+    void theTerminalStatusSaysWhatChangedInAGitWorkspace() throws Exception {
+        Path repo = Files.createTempDirectory("herdctl-git-ws-");
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            Files.writeString(repo.resolve("README.md"), "hello\n");
+            git(repo, "init", "-q");
+            git(repo, "add", "-A");
+            git(repo, "commit", "-q", "-m", "start");
+            AgentSpec a = agent("gitws", true, IMAGE, Map.of());
+            AgentSpec inRepo = new AgentSpec(a.qualifiedName(), a.name(), a.fleetPath(), a.description(), a.sourceFile(),
+                    repo.toString(), a.defaultPrompt(), a.systemPrompt(), a.model(), a.maxTurns(), a.permissionMode(),
+                    a.schedules(), a.docker(), a.maxConcurrent(), a.tools(), a.allowedTools(), a.deniedTools(),
+                    a.mcpServers(), null, null, null);
+            JobRequested job = request(topics, inRepo, "scenario:slow:3:1");
+            await().atMost(Duration.ofSeconds(30)).until(() -> statuses(topics, job.jobId()).stream()
+                    .anyMatch(st -> st.status() == JobStatus.RUNNING));
+            Files.createDirectories(repo.resolve(".claude"));
+            Files.writeString(repo.resolve(".claude/settings.json"), "{\"key\":\"ghp_" + "B".repeat(36) + "\"}\n");
+
+            JobStatusChanged end = terminal(topics, job.jobId());
+
+            assertEquals(JobStatus.COMPLETED, end.status());
+            WorkspaceChanges changes = end.workspace();
+            assertNotNull(changes, "the terminal status carries the workspace changes");
+            assertEquals(WorkspaceChanges.BASELINE_SNAPSHOT, changes.baseline());
+            assertEquals(List.of(".claude/settings.json"),
+                    changes.files().stream().map(WorkspaceChanges.ChangedFile::path).toList());
+            assertTrue(changes.diff().contains("[REDACTED:github-token]"), changes.diff());
+            assertFalse(changes.diff().contains("ghp_BBBB"), changes.diff());
+            assertTrue(statuses(topics, job.jobId()).stream().filter(st -> !st.status().isTerminal())
+                    .allMatch(st -> st.workspace() == null), "only the terminal status carries it");
+        } finally {
+            try (var files = Files.walk(repo)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void git(Path dir, String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("git", "-c", "user.name=t", "-c",
+                "user.email=t@example.invalid", "-c", "commit.gpgsign=false"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), String.join(" ", argv));
     }
 
     static AgentSpec withDocker(AgentSpec a, AgentSpec.DockerSpec docker, String timeout, Long timeoutMillis) {
