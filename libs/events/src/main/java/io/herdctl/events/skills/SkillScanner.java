@@ -259,6 +259,14 @@ public final class SkillScanner {
         return roots;
     }
 
+    /**
+     * The directory the runner keeps as an agent's {@code ~/.claude} between containers, under its sessions
+     * directory: a job can leave skills there for the next one.
+     */
+    public static Path keptHome(Path sessionsDir, String agent) {
+        return sessionsDir.resolve(agent.replaceAll("[^A-Za-z0-9_.-]", "_")).toAbsolutePath();
+    }
+
     // ---- scanning -----------------------------------------------------------------------------------------
 
     /**
@@ -402,10 +410,11 @@ public final class SkillScanner {
             obfuscation(line).ifPresent(what -> add(flags, count, Kind.OBFUSCATED, file, n, line, what.start(),
                     what.description() + ": hidden content a reviewer cannot read"));
         }
-        exfiltration(file, lines, reads, sends, flags, count);
+        Set<Integer> exfiltrating = exfiltration(file, lines, reads, sends, flags, count);
         for (int i = 0; i < lines.length; i++) {
-            // A line that runs what it downloads is flagged for that already, which says more.
-            if (FETCHES.matcher(lines[i]).find() && !PIPE_TO_SHELL.matcher(lines[i]).find()) {
+            // A line that runs what it downloads, or sends the environment, is flagged for that, which says more.
+            if (FETCHES.matcher(lines[i]).find() && !PIPE_TO_SHELL.matcher(lines[i]).find()
+                    && !exfiltrating.contains(i)) {
                 for (String host : hosts(lines[i])) {
                     add(flags, count, Kind.UNKNOWN_HOST, file, i + 1, lines[i], lines[i].toLowerCase(Locale.ROOT).indexOf(host),
                             "fetches from " + host + ", which is not on the allowed hosts");
@@ -414,9 +423,13 @@ public final class SkillScanner {
         }
     }
 
-    /** Reads of the environment or credential files with a network send at most a few lines away. */
-    private static void exfiltration(String file, String[] lines, List<Integer> reads, List<Integer> sends,
+    /**
+     * Reads of the environment or credential files with a network send at most a few lines away; returns the
+     * lines of the sends and reads it reported.
+     */
+    private static Set<Integer> exfiltration(String file, String[] lines, List<Integer> reads, List<Integer> sends,
             List<RedFlag> flags, Map<Kind, Integer> count) {
+        Set<Integer> involved = new java.util.HashSet<>();
         for (int read : reads) {
             for (int send : sends) {
                 if (Math.abs(send - read) <= EXFILTRATION_WINDOW) {
@@ -426,10 +439,13 @@ public final class SkillScanner {
                     add(flags, count, Kind.ENV_EXFILTRATION, file, read + 1, lines[read], m.start(),
                             "reads the environment or a credential file (" + m.group().strip() + ") and " + near
                                     + " over the network: the guide's example of a malicious skill");
+                    involved.add(read);
+                    involved.add(send);
                     break;
                 }
             }
         }
+        return involved;
     }
 
     /** Hosts on the line that are neither allowed nor harmless. */
