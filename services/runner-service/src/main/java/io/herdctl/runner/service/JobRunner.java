@@ -1,5 +1,6 @@
 package io.herdctl.runner.service;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,7 @@ public class JobRunner {
     private final JobEvents events;
     private final ClusterView cluster;
     private final EnvResolver envResolver;
+    private final SkillGate skills;
     private final JobRuntime containers;
     private final WarmPoolRuntime warm;
     private final JobRuntime hostProcesses;
@@ -123,6 +125,7 @@ public class JobRunner {
         this.warm = new WarmPoolRuntime(engine, plans, fresh);
         this.hostProcesses = new HostProcessRuntime(settings.claudeCommand(), System.getenv());
         this.envResolver = new EnvResolver(System.getenv(), settings.envFile());
+        this.skills = new SkillGate(settings.stateDir().resolve("sessions"), Path.of(System.getProperty("user.home")));
         this.capacity = new Semaphore(settings.maxParallelJobs());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "job-" + n.incrementAndGet()));
@@ -347,6 +350,10 @@ public class JobRunner {
             JobRuntime runtime = runtimeFor(job);
             EnvResolver.Resolved resolved = envResolver.resolve(job);
             collector = new Collector(job, new SecretRedactor(resolved.secrets()), events, clock);
+            String refusal = skills.check(job, collector);
+            if (refusal != null) {
+                throw new SkillScanRefusal(refusal);
+            }
             String resume = resumeFor(job, collector);
             if (job.spec().timeoutMillis() != null) {
                 long millis = job.spec().timeoutMillis();
@@ -388,6 +395,9 @@ public class JobRunner {
         } catch (DuplicateJobException e) {
             outcome = Outcome.failed(ExitReason.ERROR, null, "a container for this job already exists ("
                     + e.getMessage() + "); it was not started twice");
+        } catch (SkillScanRefusal e) {
+            LOG.warnf("job %s (%s) %s", job.jobId(), job.agent(), e.getMessage());
+            outcome = collector.refused(e.getMessage());
         } catch (JobRejectedException e) {
             outcome = Outcome.failed(ExitReason.ERROR, null, e.getMessage());
         } catch (InterruptedException e) {
@@ -403,6 +413,13 @@ public class JobRunner {
         }
         publishTerminal(status(job, outcome.status(), started, outcome, executionId, clock.instant()));
         LOG.infof("job %s %s%s", job.jobId(), outcome.status().wire(), outcome.error() == null ? "" : ": " + outcome.error());
+    }
+
+    /** A job the skill scan refused under {@code security.skill_scan: block}; never leaves {@link #execute}. */
+    private static final class SkillScanRefusal extends RuntimeException {
+        SkillScanRefusal(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private JobRuntime runtimeFor(JobRequested job) {
