@@ -138,10 +138,17 @@ public final class SkillScanner {
 
     // ---- what a line can give away ----------------------------------------------------------------
 
-    private static final Pattern ENV_READ = Pattern.compile("process\\.env|os\\.environ|\\bos\\.getenv|\\bgetenv\\s*\\("
-            + "|System\\.getenv|Deno\\.env|\\bENV\\[|\\$ENV\\{|\\bprintenv\\b|\\benv\\s*(?:\\||>|\\)|$)|\\bexport\\s+-p\\b"
-            + "|/proc/(?:self|\\d+)/environ|\\$\\{?[A-Z0-9_]*(?:API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)\\b"
-            + "|\\.ssh/id_|\\.aws/credentials|\\.netrc\\b|\\.git-credentials|\\.claude/\\.credentials|\\.docker/config\\.json");
+    /** The whole environment at once: sent anywhere, it is every credential the agent has. */
+    private static final Pattern ENV_DUMP = Pattern.compile("process\\.env(?!\\s*(?:\\.|\\[|\\?\\.))"
+            + "|os\\.environ(?!\\s*(?:\\.get\\b|\\[))|System\\.getenv\\(\\s*\\)|Deno\\.env\\.toObject"
+            + "|(?:^\\s*|[;&|(`]\\s*|\\$\\(\\s*)(?:printenv|env|export\\s+-p|set)\\s*(?:\\||>|\\)|`|$)"
+            + "|/proc/(?:self|\\d+)/environ");
+    /** One credential: a secret-named variable, or a file that holds keys. */
+    private static final Pattern CREDENTIAL_READ = Pattern.compile("\\$\\{?[A-Z0-9_]*(?:API_?KEY|TOKEN|SECRET|PASSWORD"
+            + "|CREDENTIALS?)\\b|(?:process\\.env\\s*(?:\\.|\\[\\s*['\"])|os\\.environ\\s*(?:\\.get\\(|\\[)\\s*['\"]"
+            + "|getenv\\(\\s*['\"]|ENV\\[\\s*['\"])[A-Z0-9_]*(?:API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)"
+            + "|\\.ssh/id_|\\.aws/credentials|\\.netrc\\b|\\.git-credentials|\\.claude/\\.credentials"
+            + "|\\.docker/config\\.json");
     private static final Pattern NET_SEND = Pattern.compile("\\bcurl\\b|\\bwget\\b|\\bfetch\\s*\\(|\\brequests\\.\\w+\\s*\\("
             + "|\\burllib\\b|\\bhttpx\\.|\\baxios\\b|XMLHttpRequest|\\bhttps?\\.(?:request|get)\\s*\\(|\\bnc\\s+-?\\w"
             + "|\\bncat\\b|\\bsocat\\b|Invoke-(?:WebRequest|RestMethod)|\\biwr\\b|/dev/(?:tcp|udp)/|sendBeacon"
@@ -322,6 +329,10 @@ public final class SkillScanner {
                         notes.add(file + " is a symbolic link: not followed");
                         return FileVisitResult.CONTINUE;
                     }
+                    if (attrs.isDirectory()) {
+                        notes.add(file + " lies deeper than " + MAX_DEPTH + " levels: not scanned");
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (!attrs.isRegularFile()) {
                         return FileVisitResult.CONTINUE;
                     }
@@ -389,11 +400,14 @@ public final class SkillScanner {
     /** The line rules over one file's lines; also used for the command line of an MCP server. */
     void scanLines(String file, String[] lines, List<RedFlag> flags) {
         Map<Kind, Integer> count = new LinkedHashMap<>();
+        List<Integer> dumps = new ArrayList<>();
         List<Integer> reads = new ArrayList<>();
         List<Integer> sends = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            if (ENV_READ.matcher(line).find()) {
+            if (ENV_DUMP.matcher(line).find()) {
+                dumps.add(i);
+            } else if (CREDENTIAL_READ.matcher(line).find()) {
                 reads.add(i);
             }
             if (NET_SEND.matcher(line).find()) {
@@ -410,7 +424,7 @@ public final class SkillScanner {
             obfuscation(line).ifPresent(what -> add(flags, count, Kind.OBFUSCATED, file, n, line, what.start(),
                     what.description() + ": hidden content a reviewer cannot read"));
         }
-        Set<Integer> exfiltrating = exfiltration(file, lines, reads, sends, flags, count);
+        Set<Integer> exfiltrating = exfiltration(file, lines, dumps, reads, sends, flags, count);
         for (int i = 0; i < lines.length; i++) {
             // A line that runs what it downloads, or sends the environment, is flagged for that, which says more.
             if (FETCHES.matcher(lines[i]).find() && !PIPE_TO_SHELL.matcher(lines[i]).find()
@@ -424,21 +438,26 @@ public final class SkillScanner {
     }
 
     /**
-     * Reads of the environment or credential files with a network send at most a few lines away; returns the
-     * lines of the sends and reads it reported.
+     * Reads of the environment or credentials with a network send at most a few lines away; returns the lines of
+     * the reads and sends it reported. The whole environment counts wherever it goes; one credential counts
+     * unless every address on the send's line is an allowed host (a GitHub token sent to api.github.com is its
+     * use, not its theft).
      */
-    private static Set<Integer> exfiltration(String file, String[] lines, List<Integer> reads, List<Integer> sends,
-            List<RedFlag> flags, Map<Kind, Integer> count) {
+    private Set<Integer> exfiltration(String file, String[] lines, List<Integer> dumps, List<Integer> reads,
+            List<Integer> sends, List<RedFlag> flags, Map<Kind, Integer> count) {
         Set<Integer> involved = new java.util.HashSet<>();
-        for (int read : reads) {
-            for (int send : sends) {
-                if (Math.abs(send - read) <= EXFILTRATION_WINDOW) {
-                    Matcher m = ENV_READ.matcher(lines[read]);
+        for (boolean whole : new boolean[] {true, false}) {
+            for (int read : whole ? dumps : reads) {
+                for (int send : sends) {
+                    if (Math.abs(send - read) > EXFILTRATION_WINDOW || !whole && onlyAllowedHosts(lines[send])) {
+                        continue;
+                    }
+                    Matcher m = (whole ? ENV_DUMP : CREDENTIAL_READ).matcher(lines[read]);
                     m.find();
-                    String near = send == read ? "on the same line" : "line " + (send + 1) + " sends it";
-                    add(flags, count, Kind.ENV_EXFILTRATION, file, read + 1, lines[read], m.start(),
-                            "reads the environment or a credential file (" + m.group().strip() + ") and " + near
-                                    + " over the network: the guide's example of a malicious skill");
+                    String near = send == read ? "sends it on the same line" : "line " + (send + 1) + " sends it";
+                    add(flags, count, Kind.ENV_EXFILTRATION, file, read + 1, lines[read], m.start(), "reads "
+                            + (whole ? "the whole environment" : "a credential") + " (" + m.group().strip() + ") and "
+                            + near + " over the network: the guide's example of a malicious skill");
                     involved.add(read);
                     involved.add(send);
                     break;
@@ -446,6 +465,11 @@ public final class SkillScanner {
             }
         }
         return involved;
+    }
+
+    /** Whether the line names addresses and all of them are allowed or harmless hosts. */
+    private boolean onlyAllowedHosts(String line) {
+        return URL_HOST.matcher(line).find() && hosts(line).isEmpty();
     }
 
     /** Hosts on the line that are neither allowed nor harmless. */
