@@ -42,9 +42,11 @@ import io.herdctl.events.Severity;
  *
  * <p>Bounded, because a job may have written what is scanned: at most
  * {@value #MAX_FILES} files per directory tree, {@value #MAX_DEPTH} levels deep,
- * files up to {@value #MAX_FILE_BYTES} bytes, binaries (a NUL byte) skipped, and no
- * symbolic link followed, neither inside a tree nor as the tree itself when it leads
- * out of the directory it belongs to. What was left out is said in the result's notes.
+ * files up to {@value #MAX_FILE_BYTES} bytes and {@value #MAX_TOTAL_BYTES} in all,
+ * and no symbolic link followed out of its tree (a link to a file of the same tree is
+ * read there). What the bounds left out is itself a red flag ({@code unscanned}, high),
+ * so that {@code block} fails closed instead of letting padding hide a payload;
+ * binaries (a NUL byte in the first 8 KiB) and unreadable files are only noted.
  *
  * <p>Each red flag reports at most {@value #MAX_FLAGS_PER_KIND} lines per file, so a
  * file full of one pattern does not bury the rest.
@@ -54,8 +56,12 @@ public final class SkillScanner {
     public static final int MAX_FILES = 2_000;
     public static final int MAX_DEPTH = 12;
     public static final long MAX_FILE_BYTES = 256 * 1024;
+    /** All files of one scan together; beyond it the rest is not read (and flagged). */
+    public static final long MAX_TOTAL_BYTES = 8 * 1024 * 1024;
     static final int MAX_FLAGS_PER_KIND = 3;
     static final int SNIPPET_CHARS = 160;
+    /** How much of a line around a match is masked to cut the snippet from. */
+    private static final int SNIPPET_WINDOW = 4 * SNIPPET_CHARS;
     /** An environment read and a network send this many lines apart or closer count as one exfiltration. */
     static final int EXFILTRATION_WINDOW = 8;
 
@@ -86,7 +92,14 @@ public final class SkillScanner {
         OBFUSCATED("obfuscated", Severity.MEDIUM, "decode the data and read it; keep only code that can be reviewed "
                 + "as written"),
         UNPINNED_PACKAGE("unpinned-package", Severity.MEDIUM, "pin an exact version (package@1.2.3 / package==1.2.3), "
-                + "or install the server into the agent's image");
+                + "or install the server into the agent's image"),
+        /**
+         * What the bounds kept the scan from reading: high, so that {@code block} fails closed rather than let a
+         * payload hide behind padding; medium for a symbolic link, which is not followed.
+         */
+        UNSCANNED("unscanned", Severity.HIGH, "keep skills as plain files of at most " + MAX_FILE_BYTES / 1024
+                + " KiB, at most " + MAX_FILES + " per directory and " + MAX_DEPTH + " levels deep, inside the "
+                + "directory they belong to, so that they can be reviewed (and scanned)");
 
         private final String id;
         private final Severity severity;
@@ -153,7 +166,7 @@ public final class SkillScanner {
             + "|\\burllib\\b|\\bhttpx\\.|\\baxios\\b|XMLHttpRequest|\\bhttps?\\.(?:request|get)\\s*\\(|\\bnc\\s+-?\\w"
             + "|\\bncat\\b|\\bsocat\\b|Invoke-(?:WebRequest|RestMethod)|\\biwr\\b|/dev/(?:tcp|udp)/|sendBeacon"
             + "|new\\s+WebSocket|\\bscp\\s|\\bsocket\\.connect");
-    private static final Pattern PIPE_TO_SHELL = Pattern.compile("(?i)\\b(?:curl|wget|iwr|fetch)\\b[^\\n|]*\\|\\s*"
+    private static final Pattern PIPE_TO_SHELL = Pattern.compile("(?i)\\b(?:curl|wget|iwr|fetch)\\b[^\\n|]{0,200}\\|\\s*"
             + "(?:sudo\\s+)?(?:(?:ba|z|da|k)?sh|python[0-9.]*|node|perl|ruby|iex)\\b"
             + "|\\b(?:ba|z)?sh\\s+(?:-c\\s+)?[\"']?<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b"
             + "|\\beval\\s+\"?\\$\\(\\s*(?:curl|wget)\\b|\\biex\\s*\\(?\\s*(?:\\(?\\s*iwr|\\(?\\s*Invoke-WebRequest"
@@ -161,8 +174,8 @@ public final class SkillScanner {
     private static final Pattern DECODED_EXEC = Pattern.compile("\\beval\\s*\\(\\s*(?:atob|Buffer\\.from|unescape"
             + "|decodeURIComponent|String\\.fromCharCode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|codecs\\.decode"
             + "|bytes\\.fromhex|zlib\\.decompress|marshal\\.loads|__import__\\(\\s*['\"]base64)"
-            + "|\\bnew\\s+Function\\s*\\(\\s*atob|\\bbase64\\s+(?:-d|--decode|-D)\\b[^\\n|]*\\|\\s*(?:ba|z)?sh\\b"
-            + "|\\bxxd\\s+-r[^\\n|]*\\|\\s*(?:ba)?sh\\b|\\beval\\s+\"?\\$\\(\\s*(?:echo|printf)[^\\n]*base64");
+            + "|\\bnew\\s+Function\\s*\\(\\s*atob|\\bbase64\\s+(?:-d|--decode|-D)\\b[^\\n|]{0,200}\\|\\s*(?:ba|z)?sh\\b"
+            + "|\\bxxd\\s+-r[^\\n|]{0,200}\\|\\s*(?:ba)?sh\\b|\\beval\\s+\"?\\$\\(\\s*(?:echo|printf)[^\\n]{0,200}base64");
     private static final Pattern SKIP_PERMISSIONS = Pattern.compile("dangerously-skip-permissions|\\bbypassPermissions\\b"
             + "|--permission-mode[= ]+bypass|allowDangerouslySkipPermissions");
     private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/]{120,}={0,2}");
@@ -287,8 +300,9 @@ public final class SkillScanner {
         List<RedFlag> flags = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int[] files = {0};
+        long[] budget = {0};
         for (Root root : roots) {
-            scanTree(root, flags, notes, files);
+            scanTree(root, flags, notes, budget, files);
         }
         if (workingDirectory != null) {
             Path mcpJson = workingDirectory.resolve(".mcp.json");
@@ -307,45 +321,68 @@ public final class SkillScanner {
         return new Result(List.copyOf(flags), List.copyOf(notes), files[0]);
     }
 
-    private void scanTree(Root root, List<RedFlag> flags, List<String> notes, int[] files) {
+    private void scanTree(Root root, List<RedFlag> flags, List<String> notes, long[] budget, int[] files) {
         Path dir = root.dir();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir)) {
             return;
         }
         if (!insideWithoutLinks(dir, root.within())) {
-            notes.add(dir + " (" + root.label() + ") is or lies under a symbolic link that leads out of " + root.within()
-                    + ": not followed");
+            unscanned(flags, dir, Severity.MEDIUM, root.label() + " is, or lies under, a symbolic link out of "
+                    + root.within() + ": not followed, so whatever it leads to was not scanned");
             return;
         }
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        Path tree = real(root.within());
         int[] inTree = {0};
         try {
             Files.walkFileTree(dir, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    Path read = file;
+                    BasicFileAttributes a = attrs;
                     if (attrs.isSymbolicLink()) {
-                        notes.add(file + " is a symbolic link: not followed");
+                        // A link to a file inside the same tree is read there; anything else is not followed.
+                        Path target = real(file);
+                        if (!target.startsWith(tree) || !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                            unscanned(flags, file, Severity.MEDIUM, "a symbolic link to " + target + (target
+                                    .startsWith(tree) ? "" : ", outside " + root.within()) + ": not followed");
+                            return FileVisitResult.CONTINUE;
+                        }
+                        try {
+                            read = target;
+                            a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        } catch (IOException e) {
+                            notes.add(file + " could not be read: " + e.getMessage());
+                            return FileVisitResult.CONTINUE;
+                        }
+                    }
+                    if (a.isDirectory()) {
+                        unscanned(flags, file, Kind.UNSCANNED.severity(), "lies deeper than " + MAX_DEPTH
+                                + " levels below " + root.label() + ": not scanned");
                         return FileVisitResult.CONTINUE;
                     }
-                    if (attrs.isDirectory()) {
-                        notes.add(file + " lies deeper than " + MAX_DEPTH + " levels: not scanned");
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (!attrs.isRegularFile()) {
+                    if (!a.isRegularFile()) {
                         return FileVisitResult.CONTINUE;
                     }
                     if (++inTree[0] > MAX_FILES) {
-                        notes.add(dir + " (" + root.label() + ") holds more than " + MAX_FILES
+                        unscanned(flags, dir, Kind.UNSCANNED.severity(), "holds more than " + MAX_FILES
                                 + " files: the rest were not scanned");
                         return FileVisitResult.TERMINATE;
                     }
-                    if (attrs.size() > MAX_FILE_BYTES) {
-                        notes.add(file + " is larger than " + MAX_FILE_BYTES + " bytes: not scanned");
+                    if (a.size() > MAX_FILE_BYTES) {
+                        unscanned(flags, file, Kind.UNSCANNED.severity(), "is larger than " + MAX_FILE_BYTES
+                                + " bytes: not scanned");
                         return FileVisitResult.CONTINUE;
                     }
-                    if (scanFile(file, flags, notes)) {
+                    if (budget[0] + a.size() > MAX_TOTAL_BYTES) {
+                        unscanned(flags, dir, Kind.UNSCANNED.severity(), "holds more than " + MAX_TOTAL_BYTES
+                                + " bytes of skills in all: the scan stopped at " + file);
+                        return FileVisitResult.TERMINATE;
+                    }
+                    budget[0] += a.size();
+                    if (scanFile(read, file.toString(), flags, notes)) {
                         files[0]++;
                     }
                     return FileVisitResult.CONTINUE;
@@ -359,6 +396,19 @@ public final class SkillScanner {
             });
         } catch (IOException e) {
             notes.add(dir + " could not be read: " + e.getMessage());
+        }
+    }
+
+    private static void unscanned(List<RedFlag> flags, Path file, Severity severity, String message) {
+        flags.add(new RedFlag(Kind.UNSCANNED.id(), RedFlag.SKILL, severity, file.toString(), null, null, null, message,
+                Kind.UNSCANNED.fix()));
+    }
+
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
         }
     }
 
@@ -378,7 +428,7 @@ public final class SkillScanner {
     }
 
     /** Whether the file was scanned (not binary, readable). */
-    private boolean scanFile(Path file, List<RedFlag> flags, List<String> notes) {
+    private boolean scanFile(Path file, String name, List<RedFlag> flags, List<String> notes) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -388,12 +438,12 @@ public final class SkillScanner {
         }
         for (int i = 0, n = Math.min(bytes.length, 8192); i < n; i++) {
             if (bytes[i] == 0) {
-                notes.add(file + " is binary: not scanned");
+                notes.add(name + " is binary: not scanned");
                 return false;
             }
         }
         String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\\R", -1);
-        scanLines(file.toString(), lines, flags);
+        scanLines(name, lines, flags);
         return true;
     }
 
@@ -507,9 +557,11 @@ public final class SkillScanner {
             }
         }
         Matcher hex = HEX_RUN.matcher(line);
-        if (hex.find()) {
-            return Optional.of(new Obfuscation(hex.start(), "a hex blob of " + hex.group().length()
-                    + " characters"));
+        while (hex.find()) {
+            String h = hex.group();
+            if (h.chars().anyMatch(Character::isDigit) && h.chars().anyMatch(Character::isLetter)) {
+                return Optional.of(new Obfuscation(hex.start(), "a hex blob of " + h.length() + " characters"));
+            }
         }
         Matcher esc = ESCAPE_RUN.matcher(line);
         if (esc.find()) {
@@ -723,13 +775,22 @@ public final class SkillScanner {
      * part of one is left), and cut to {@value #SNIPPET_CHARS} characters.
      */
     static String snippet(String text, int at) {
+        // Masking a whole long line could take long; a window around the match is enough for the snippet, and
+        // what a cut at its edges leaves of a token lies outside the part that is kept.
+        int pos = Math.max(0, Math.min(at, text.length()));
+        int start = Math.max(0, pos - SNIPPET_WINDOW);
+        int end = Math.min(text.length(), pos + SNIPPET_WINDOW);
+        boolean before = start > 0;
+        boolean after = end < text.length();
+        text = text.substring(start, end);
+        at = pos - start;
         String masked = mask(text);
         // Where the match is after masking: shift by how much the text before it shrank or grew.
-        int shift = mask(text.substring(0, Math.max(0, Math.min(at, text.length())))).length();
+        int shift = mask(text.substring(0, at)).length();
         int from = Math.max(0, Math.min(shift, masked.length()) - SNIPPET_CHARS / 4);
         int to = Math.min(masked.length(), from + SNIPPET_CHARS);
         String cut = masked.substring(from, to).strip();
-        return (from > 0 ? "…" : "") + cut + (to < masked.length() ? "…" : "");
+        return (before || from > 0 ? "…" : "") + cut + (after || to < masked.length() ? "…" : "");
     }
 
     static String mask(String text) {
