@@ -470,6 +470,20 @@ class DoctorTest {
     }
 
     @Test
+    void aSkillTooLargeToScanIsHighAndABinaryOnlyNoted() throws IOException {
+        write("workspace/.claude/skills/big/SKILL.md", "x".repeat(300 * 1024));
+        Finding f = only(examine(FLEET, GOOD), "skill-red-flag");
+        assertFinding(f, Severity.HIGH, "workspace/.claude/skills/big/SKILL.md", null, null);
+        assertTrue(f.message().startsWith("unscanned: is larger than"), f::message);
+
+        Files.delete(dir.resolve("workspace/.claude/skills/big/SKILL.md"));
+        Files.write(dir.resolve("workspace/.claude/skills/big/logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0});
+        Finding binary = only(examine(FLEET, GOOD), "skill-red-flag");
+        assertFinding(binary, Severity.INFO, "agents/a.yaml", 1, "security.skill_scan");
+        assertTrue(binary.message().endsWith("logo.png is binary: not scanned"), binary::message);
+    }
+
+    @Test
     void aBenignSkillPassesAndSaysWhatWasScanned() throws IOException {
         write("workspace/.claude/skills/notes/SKILL.md", "---\nname: notes\ndescription: Keep notes.\n---\n"
                 + "Write notes to notes.md. Docs: https://docs.anthropic.com/en/docs/claude-code/skills\n");
@@ -502,6 +516,11 @@ class DoctorTest {
         assertTrue(f.message().startsWith("remote-package: "), f::message);
         assertTrue(examine(FLEET, remote).findings().stream().noneMatch(x -> x.id().equals("mcp-unpinned")
                 && x.severity() != Severity.OK), "a remote package is not also called unpinned");
+
+        Finding url = only(examine(FLEET, GOOD + "mcp_servers:\n  tracker:\n    type: http\n"
+                + "    url: https://mcp.tracker.example.net.evil.dev/mcp\n"), "mcp-red-flag");
+        assertFinding(url, Severity.MEDIUM, "agents/a.yaml", 13, "mcp_servers.tracker.url");
+        assertTrue(url.message().startsWith("unknown-host: "), url::message);
 
         write("workspace/.mcp.json", "{\n  \"mcpServers\": {\n    \"fs\": {\n      \"command\": \"npx\",\n"
                 + "      \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem\"]\n    }\n  }\n}\n");
