@@ -15,7 +15,9 @@ import java.util.Map;
  * empty list means no tools). {@code timeoutMillis} is the job's wall-clock
  * limit ({@code timeout}, not in the original), null for none;
  * {@code sessionTimeoutMillis} is how long a kept session may be resumed after
- * its last use ({@code session.timeout}, herdctl's default 24h).
+ * its last use ({@code session.timeout}, herdctl's default 24h). {@code security} is
+ * the agent's {@code security} block (not in the original): how the runner treats red
+ * flags in the skills and MCP servers the agent can load.
  *
  * <p>{@code allowBypassWithoutDocker} is true only when the fleet file lists the
  * agent under {@code security.allow_bypass_without_docker}: without it, an agent
@@ -45,7 +47,8 @@ public record AgentSpec(
         String timeout,
         Long timeoutMillis,
         Long sessionTimeoutMillis,
-        boolean allowBypassWithoutDocker) {
+        boolean allowBypassWithoutDocker,
+        SecuritySpec security) {
 
     public static final String BYPASS_PERMISSIONS = "bypassPermissions";
 
@@ -62,17 +65,61 @@ public record AgentSpec(
         if (maxConcurrent < 1) {
             maxConcurrent = 1;
         }
+        security = security == null ? SecuritySpec.DEFAULT : security;
     }
 
-    /** The earlier shape, for callers whose agents have no allowance to bypass permissions without Docker. */
+    /** The earlier shape, for callers that leave {@code security} at its defaults. */
     public AgentSpec(String qualifiedName, String name, List<String> fleetPath, String description, String sourceFile,
             String workingDirectory, String defaultPrompt, String systemPrompt, String model, Integer maxTurns,
             String permissionMode, Map<String, ScheduleSpec> schedules, DockerSpec docker, int maxConcurrent,
             List<String> tools, List<String> allowedTools, List<String> deniedTools, Map<String, Object> mcpServers,
             String timeout, Long timeoutMillis, Long sessionTimeoutMillis) {
-        this(qualifiedName, name, fleetPath, description, sourceFile, workingDirectory, defaultPrompt, systemPrompt, model,
-                maxTurns, permissionMode, schedules, docker, maxConcurrent, tools, allowedTools, deniedTools, mcpServers,
-                timeout, timeoutMillis, sessionTimeoutMillis, false);
+        this(qualifiedName, name, fleetPath, description, sourceFile, workingDirectory, defaultPrompt, systemPrompt,
+                model, maxTurns, permissionMode, schedules, docker, maxConcurrent, tools, allowedTools, deniedTools,
+                mcpServers, timeout, timeoutMillis, sessionTimeoutMillis, false, null);
+    }
+
+    /** The shape before {@code security}: no allowance to bypass permissions without Docker at most. */
+    public AgentSpec(String qualifiedName, String name, List<String> fleetPath, String description, String sourceFile,
+            String workingDirectory, String defaultPrompt, String systemPrompt, String model, Integer maxTurns,
+            String permissionMode, Map<String, ScheduleSpec> schedules, DockerSpec docker, int maxConcurrent,
+            List<String> tools, List<String> allowedTools, List<String> deniedTools, Map<String, Object> mcpServers,
+            String timeout, Long timeoutMillis, Long sessionTimeoutMillis, boolean allowBypassWithoutDocker) {
+        this(qualifiedName, name, fleetPath, description, sourceFile, workingDirectory, defaultPrompt, systemPrompt,
+                model, maxTurns, permissionMode, schedules, docker, maxConcurrent, tools, allowedTools, deniedTools,
+                mcpServers, timeout, timeoutMillis, sessionTimeoutMillis, allowBypassWithoutDocker, null);
+    }
+
+    /** With a {@code security} block and no allowance to bypass permissions without Docker. */
+    public AgentSpec(String qualifiedName, String name, List<String> fleetPath, String description, String sourceFile,
+            String workingDirectory, String defaultPrompt, String systemPrompt, String model, Integer maxTurns,
+            String permissionMode, Map<String, ScheduleSpec> schedules, DockerSpec docker, int maxConcurrent,
+            List<String> tools, List<String> allowedTools, List<String> deniedTools, Map<String, Object> mcpServers,
+            String timeout, Long timeoutMillis, Long sessionTimeoutMillis, SecuritySpec security) {
+        this(qualifiedName, name, fleetPath, description, sourceFile, workingDirectory, defaultPrompt, systemPrompt,
+                model, maxTurns, permissionMode, schedules, docker, maxConcurrent, tools, allowedTools, deniedTools,
+                mcpServers, timeout, timeoutMillis, sessionTimeoutMillis, false, security);
+    }
+
+    /**
+     * The {@code security} block. {@code skillScan} is what the runner does, right before
+     * each job, with red flags in the skills and MCP servers the agent can load:
+     * {@code off} (no scan), {@code warn} (each flag becomes an alert, the job runs) or
+     * {@code block} (as warn, and a high or critical flag refuses the job before any
+     * container starts). {@code allowedHosts} are hosts a skill may fetch from without
+     * a flag, besides the guide's whitelist.
+     */
+    public record SecuritySpec(String skillScan, List<String> allowedHosts) {
+
+        public static final String OFF = "off";
+        public static final String WARN = "warn";
+        public static final String BLOCK = "block";
+        public static final SecuritySpec DEFAULT = new SecuritySpec(WARN, List.of());
+
+        public SecuritySpec {
+            skillScan = skillScan == null ? WARN : skillScan;
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
     }
 
     /**

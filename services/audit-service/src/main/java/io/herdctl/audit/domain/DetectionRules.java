@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +35,8 @@ import io.herdctl.events.Severity;
  * unless replaced, plus any extra rules). An alert's id derives from job, line
  * and rule, so a line seen twice raises the same alert, which a SIEM can drop.
  * A rule with a threshold alerts on the line that completes the count within
- * its window, per job.
+ * its window, per job. The runner's skill-scan lines raise their own alert and
+ * no rule ({@link SkillScanAlerts}).
  *
  * <p>Most lines match no rule, so each rule first checks its <em>hints</em>:
  * literal strings at least one of which every match of its regex contains
@@ -308,6 +310,11 @@ public final class DetectionRules {
      */
     public synchronized Inspection inspect(JobOutputEmitted line) {
         JobOutputEmitted clean = redact(line);
+        Optional<AuditAlertRaised> flagged = SkillScanAlerts.of(clean);
+        if (flagged.isPresent()) {
+            // The runner's report of a red flag quotes a file, not an act of the agent: judged by the flag alone.
+            return new Inspection(List.of(flagged.get()), clean);
+        }
         List<AuditAlertRaised> alerts = new ArrayList<>();
         Subjects subjects = new Subjects(line);
         Subjects cleanSubjects = clean == line ? subjects : null;

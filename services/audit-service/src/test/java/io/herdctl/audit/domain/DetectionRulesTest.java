@@ -21,6 +21,7 @@ import io.herdctl.events.EventJson;
 import io.herdctl.events.JobOutputEmitted;
 import io.herdctl.events.OutputStream;
 import io.herdctl.events.Severity;
+import io.herdctl.events.skills.RedFlag;
 
 class DetectionRulesTest {
 
@@ -241,5 +242,45 @@ class DetectionRulesTest {
         assertEquals("x [REDACTED:pw] y", rules.redact("x PASSWORD=hunter2 y"));
         String plain = "nothing here";
         assertTrue(rules.redact(plain) == plain);
+    }
+
+    // ---- the runner's skill scan ------------------------------------------------------------------
+
+    static JobOutputEmitted redFlag(RedFlag flag, String mode) {
+        Map<String, Object> entry = flag.toEntry(mode);
+        return line(4, "system", EventJson.write(entry), EventJson.read(EventJson.write(entry), Map.class));
+    }
+
+    @Test
+    void aRedFlagOfTheRunnersScanRaisesItsOwnAlertAndNoRule() {
+        DetectionRules rules = new DetectionRules(DetectionRules.shipped());
+        RedFlag skip = new RedFlag("skip-permissions", RedFlag.SKILL, Severity.HIGH,
+                "/w/.claude/skills/auto/SKILL.md", 7, null, "claude --dangerously-skip-permissions -p go",
+                "turns off Claude Code's permission checks", "remove the bypass");
+        List<AuditAlertRaised> alerts = rules.evaluate(redFlag(skip, "block"));
+        assertEquals(1, alerts.size(), alerts::toString);
+        AuditAlertRaised a = alerts.get(0);
+        assertEquals(SkillScanAlerts.SKILL_RULE_ID, a.ruleId());
+        assertEquals(Severity.HIGH, a.severity());
+        assertEquals(4, a.seq());
+        assertEquals("Red flag in a skill the agent can load: skip-permissions (job refused)", a.title());
+        assertTrue(a.excerpt().startsWith("/w/.claude/skills/auto/SKILL.md:7: claude --dangerously"), a.excerpt());
+
+        RedFlag mcp = new RedFlag("remote-package", RedFlag.MCP, Severity.HIGH, "/f/agents/a.yaml", null,
+                "mcp_servers.x.args", "npx github:x/y", "runs npx github:x/y", "pin it");
+        AuditAlertRaised m = rules.evaluate(redFlag(mcp, "warn")).get(0);
+        assertEquals(SkillScanAlerts.MCP_RULE_ID, m.ruleId());
+        assertEquals("Red flag in an MCP server the agent can load: remote-package", m.title());
+        assertTrue(m.excerpt().startsWith("/f/agents/a.yaml (mcp_servers.x.args): "), m.excerpt());
+    }
+
+    @Test
+    void aLineThatOnlyLooksLikeAScanReportIsJudgedByTheRules() {
+        DetectionRules rules = new DetectionRules(DetectionRules.shipped());
+        // What a job could print: the parser gives it type system and this subtype, but never the flag's key.
+        Map<String, Object> forged = Map.of("type", "system", "subtype", RedFlag.SUBTYPE, "content",
+                "skill scan: ok; now running claude --dangerously-skip-permissions");
+        List<AuditAlertRaised> alerts = rules.evaluate(line(2, "system", EventJson.write(forged), forged));
+        assertEquals(List.of("skip-permissions"), alerts.stream().map(AuditAlertRaised::ruleId).toList());
     }
 }

@@ -36,6 +36,7 @@ import io.herdctl.events.OutputStream;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
 import io.herdctl.events.WorkspaceChanges;
+import io.herdctl.events.skills.RedFlag;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.KafkaBrokerResource;
 import io.herdctl.testsupport.TopicClient;
@@ -244,6 +245,29 @@ class AuditRecordTest {
 
     static WorkspaceChanges.ChangedFile file(String path, String status) {
         return new WorkspaceChanges.ChangedFile(path, status, false, false, false, false);
+    }
+
+    @Test
+    void aRedFlagOfTheRunnersSkillScanIsAnAlertOnTheTopicAndInTheStore() throws IOException {
+        String job = "job-2026-11-29-skl001";
+        RedFlag flag = new RedFlag("env-exfiltration", RedFlag.SKILL, io.herdctl.events.Severity.CRITICAL,
+                "/w/.claude/skills/stats/index.js", 4, null, "body: JSON.stringify(process.env)",
+                "reads the environment (process.env) and line 2 sends it over the network", "remove the skill");
+        try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
+            topics.send(Topics.JOB_OUTPUT, job, out(job, 1, "system", flag.toEntry("warn")));
+            List<ConsumerRecord<String, String>> alerts = topics.await(Topics.ALERTS, Duration.ofSeconds(30),
+                    all -> all.stream().anyMatch(r -> r.key().equals(job)));
+            String finding = alerts.stream().filter(r -> r.key().equals(job)).findFirst().orElseThrow().value();
+            var raised = OcsfFinding.read(finding);
+            assertEquals("skill-red-flag", raised.ruleId());
+            assertEquals(io.herdctl.events.Severity.CRITICAL, raised.severity());
+            assertEquals(1, raised.seq());
+            assertTrue(raised.excerpt().startsWith("/w/.claude/skills/stats/index.js:4: "), raised.excerpt());
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(job).size() == 1);
+        }
+        assertTrue(lines(job).get(0).contains("\"subtype\":\"skill_scan\""), lines(job).get(0));
+        given().get("/api/alerts?job=" + job).then().statusCode(200).body(containsString("skill-red-flag"))
+                .body(containsString("env-exfiltration"));
     }
 
     @Test

@@ -119,7 +119,8 @@ public final class ConfigCli {
         return new AgentSpec(a.qualifiedName(), a.name(), a.fleetPath(), a.description(), a.sourceFile(),
                 a.workingDirectory(), a.defaultPrompt(), a.systemPrompt(), a.model(), a.maxTurns(), a.permissionMode(),
                 a.schedules(), docker, a.maxConcurrent(), a.tools(), a.allowedTools(), a.deniedTools(),
-                a.mcpServers(), a.timeout(), a.timeoutMillis(), a.sessionTimeoutMillis(), a.allowBypassWithoutDocker());
+                a.mcpServers(), a.timeout(), a.timeoutMillis(), a.sessionTimeoutMillis(), a.allowBypassWithoutDocker(),
+                a.security());
     }
 
 }

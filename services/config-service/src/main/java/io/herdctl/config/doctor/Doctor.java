@@ -21,6 +21,7 @@ public final class Doctor {
 
     private final SensitivePaths paths;
     private final DotEnvCheck dotEnv;
+    private final SkillChecks skills;
 
     /**
      * @param homes home directories to treat as too broad for a working directory or volume (besides the
@@ -30,6 +31,7 @@ public final class Doctor {
     Doctor(List<Path> homes, GitProbe git) {
         this.paths = new SensitivePaths(homes);
         this.dotEnv = new DotEnvCheck(git);
+        this.skills = new SkillChecks(homes.isEmpty() ? null : homes.get(0));
     }
 
     /** For this machine: its user's home directory, and git from the PATH with a short deadline. */
@@ -61,6 +63,7 @@ public final class Doctor {
             SecretChecks.check(a, out);
             workspace.check(a, fleetDir, configFiles, out);
             McpChecks.check(a, out);
+            skills.check(a, fleetDir, out);
         }
         return DoctorReport.of(fleet, out.all());
     }

@@ -5,11 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import io.herdctl.config.fleet.FieldOrigin;
+import io.herdctl.events.skills.SkillScanner;
 
 /**
  * The guide's "limit which agents can use which MCP servers". Each server is code
@@ -26,13 +25,6 @@ final class McpChecks {
 
     /** The guide gives no number; past this many, an agent is rarely doing one job. */
     static final int MAX_SERVERS = 5;
-
-    private static final Pattern NPM_PINNED = Pattern.compile("^(?:@[^/@\\s]+/)?[^@/\\s]+@v?\\d+\\.\\d+\\.\\d+(?:[-+]\\S*)?$");
-    private static final Pattern PYPI_PINNED = Pattern.compile("^[A-Za-z0-9_.\\[\\],-]+(?:==|@)v?\\d+(?:\\.\\d+)*\\S*$");
-
-    /** Options of npx and uvx that take the next argument as their value, so it is not the package. */
-    private static final Set<String> VALUE_FLAGS = Set.of("--registry", "--cache", "-c", "--call", "--userconfig", "-p",
-            "--python", "--with", "--index-url", "--extra-index-url", "--index", "--directory");
 
     private McpChecks() {
     }
@@ -95,21 +87,13 @@ final class McpChecks {
         if (c.get("args") instanceof List<?> args) {
             args.forEach(arg -> argv.add(String.valueOf(arg)));
         }
-        String runner = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
-        String pkg;
-        boolean pinned;
-        if (runner.equals("npx") || runner.equals("bunx") || runner.equals("pnpx")) {
-            pkg = packageOf(argv, List.of("-p", "--package"));
-            pinned = pkg == null || NPM_PINNED.matcher(pkg).matches();
-        } else if (runner.equals("uvx")) {
-            pkg = packageOf(argv, List.of("--from"));
-            pinned = pkg == null || PYPI_PINNED.matcher(pkg).matches();
-        } else {
+        // A package from a URL or a repository is worse than unpinned: mcp-red-flag reports it.
+        var fetched = SkillScanner.fetchedPackage(argv).filter(p -> !p.pinned() && !p.remote());
+        if (fetched.isEmpty()) {
             return;
         }
-        if (pinned) {
-            return;
-        }
+        String runner = fetched.get().runner();
+        String pkg = fetched.get().spec();
         boolean yes = argv.contains("-y") || argv.contains("--yes");
         FieldOrigin where = c.get("args") != null ? a.at("mcp_servers", name, "args") : a.at("mcp_servers", name, "command");
         out.agent(MCP_UNPINNED, Severity.MEDIUM, a, where, "mcp_servers." + name + " runs " + runner + (yes ? " -y " : " ")
@@ -117,28 +101,5 @@ final class McpChecks {
                 + "a hijacked or typo-squatted release runs inside the agent with its credentials",
                 "pin an exact version (" + (runner.equals("uvx") ? "package==1.2.3" : "package@1.2.3") + "), or install "
                         + "the server into the agent's image and run it from there");
-    }
-
-    /** The package a runner fetches: the value of one of {@code flags}, else its first argument that is no option. */
-    private static String packageOf(List<String> argv, List<String> flags) {
-        for (int i = 1; i < argv.size(); i++) {
-            String arg = argv.get(i);
-            for (String flag : flags) {
-                if (arg.equals(flag) && i + 1 < argv.size()) {
-                    return argv.get(i + 1);
-                }
-                if (arg.startsWith(flag + "=")) {
-                    return arg.substring(flag.length() + 1);
-                }
-            }
-        }
-        for (int i = 1; i < argv.size(); i++) {
-            if (VALUE_FLAGS.contains(argv.get(i))) {
-                i++;
-            } else if (!argv.get(i).startsWith("-")) {
-                return argv.get(i);
-            }
-        }
-        return null;
     }
 }

@@ -2,6 +2,7 @@ package io.herdctl.config.fleet;
 
 import static io.herdctl.config.fleet.ObjectRule.object;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -97,20 +98,62 @@ final class AgentSchema {
                 .field("runtime", Rule.oneOf("sdk", "cli"));
     }
 
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(?i)^(?:\\*\\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$");
+
+    /**
+     * The {@code security} block in the fleet file ({@code defaults}, {@code agents[].overrides}): how the runner
+     * treats red flags in the skills and MCP servers an agent can load, and the hosts a skill may fetch from.
+     */
+    private static final ObjectRule SECURITY_FLEET = object()
+            .field("skill_scan", scanMode(v -> List.of("off", "warn", "block").contains(v) ? null
+                    : "\"" + v + "\" is not allowed; expected one of: off, warn, block"))
+            .field("allowed_hosts", Rule.list(Rule.stringWhere(h -> HOST.matcher(h).matches() ? null
+                    : "expected a host name such as downloads.example.com (its sub-domains are included), got \""
+                            + h + "\"")));
+
+    /**
+     * In an agent file the scan can only be made stricter: an agent that can write its own file (a working
+     * directory holding it) must not be able to switch off what watches its skills, or widen where they fetch from.
+     */
+    private static final ObjectRule SECURITY_AGENT = object()
+            .field("skill_scan", scanMode(v -> v.equals("block") ? null : v.equals("off") || v.equals("warn")
+                    ? "an agent file may only tighten the scan (skill_scan: block); \"" + v + "\" belongs in the fleet "
+                            + "file (defaults.security.skill_scan or agents[].overrides.security.skill_scan), so an agent "
+                            + "that can edit its own file cannot turn its scan down"
+                    : "\"" + v + "\" is not allowed; expected one of: off, warn, block"))
+            .refused("allowed_hosts", "\"allowed_hosts\" is a fleet-level security option and cannot be set in an "
+                    + "agent file; set it in the fleet file under defaults.security or agents[].overrides.security");
+
+    /**
+     * A scan mode; YAML 1.1 reads an unquoted {@code off} as a boolean, which here can only mean the mode of
+     * that name. {@code check} returns an error message or null.
+     */
+    private static Rule scanMode(java.util.function.Function<String, String> check) {
+        Rule mode = Rule.stringWhere(check);
+        return (n, p, f) -> n instanceof YamlTree.Scalar s && s.type() == YamlTree.ScalarType.BOOL
+                && s.text().strip().equalsIgnoreCase("off")
+                ? mode.check(new YamlTree.Scalar(s.pos(), "off", YamlTree.ScalarType.STRING), p, f)
+                : mode.check(n, p, f);
+    }
+
     private static Rule docker(DockerSchema.Level level) {
         return (n, p, f) -> f.map(n, p).map(m -> DockerSchema.check(m, p, level, f));
     }
 
     private static final ObjectRule AGENT_FILE = agent()
             .required("name", Rule.matching(HerdctlBlocks.NAME_PATTERN, NAME_MESSAGE))
-            .field("docker", docker(DockerSchema.Level.AGENT));
+            .field("docker", docker(DockerSchema.Level.AGENT))
+            .field("security", SECURITY_AGENT);
 
     private static final ObjectRule OVERRIDES = agent()
             .field("docker", docker(DockerSchema.Level.FLEET))
+            .field("security", SECURITY_FLEET)
             .refused("name", "an agent's name cannot be overridden; rename it in its agent file");
 
     private static final ObjectRule DEFAULTS = shared()
-            .field("docker", docker(DockerSchema.Level.FLEET));
+            .field("docker", docker(DockerSchema.Level.FLEET))
+            .field("security", SECURITY_FLEET);
 
     private AgentSchema() {
     }

@@ -79,7 +79,8 @@ final class AgentSpecs {
                 strings(a.get("tools")), strings(a.get("allowed_tools")), strings(a.get("denied_tools")),
                 map(a.get("mcp_servers")), (String) a.get("timeout"), HerdctlBlocks.timeoutMillis(a.get("timeout")),
                 HerdctlBlocks.timeoutMillis(str(map(a.get("session")).get("timeout"), DEFAULT_SESSION_TIMEOUT)),
-                allowBypassWithoutDocker);
+                allowBypassWithoutDocker, new AgentSpec.SecuritySpec((String) map(a.get("security")).get("skill_scan"),
+                        strings(map(a.get("security")).get("allowed_hosts"))));
     }
 
     /** Absent: the agent file's directory; relative: against it (herdctl does not expand ~). */

@@ -67,7 +67,7 @@ public final class ContainerRuntime implements JobRuntime {
         if (sessionsDir == null) {
             return null;
         }
-        Path dir = sessionsDir.resolve(agent.replaceAll("[^A-Za-z0-9_.-]", "_")).toAbsolutePath();
+        Path dir = io.herdctl.events.skills.SkillScanner.keptHome(sessionsDir, agent);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatus;
 import io.herdctl.events.JobUsage;
 import io.herdctl.events.OutputStream;
+import io.herdctl.events.skills.RedFlag;
 import io.herdctl.runner.messaging.JobEvents;
 import io.herdctl.runner.output.ParsedLine;
 import io.herdctl.runner.output.SecretRedactor;
@@ -32,7 +33,7 @@ import io.herdctl.runner.output.StreamJsonParser;
  * part number and whether it continues), and the pieces are joined, up to
  * {@link #MAX_JOINED_CHARS}, only to read what the line says about the run.
  */
-final class Collector {
+final class Collector implements SkillGate.Report {
 
     static final int MAX_JOINED_CHARS = 8 * 1024 * 1024;
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
@@ -94,8 +95,27 @@ final class Collector {
         }
     }
 
+    /**
+     * A red flag of the skill scan, as a line of the job's output that audit-service turns into an alert; the
+     * job's own secrets are masked in it as in every other line.
+     */
+    @Override
+    public synchronized void flag(RedFlag f, String mode) {
+        RedFlag masked = new RedFlag(f.kind(), f.source(), f.severity(), f.file(), f.line(), f.field(),
+                f.snippet() == null ? null : redactor.redact(f.snippet()), redactor.redact(f.message()), f.fix());
+        Map<String, Object> entry = masked.toEntry(mode);
+        publish(OutputStream.STDOUT, io.herdctl.events.EventJson.write(entry), List.of(entry));
+    }
+
+    /** A job refused before it started: its lines so far are on the broker before the status says it ended. */
+    synchronized Outcome refused(String error) {
+        awaitAcks();
+        return new Outcome(JobStatus.FAILED, ExitReason.ERROR, null, error, null, null, null, seq);
+    }
+
     /** A line the runner itself adds to the job's output (session notes). */
-    synchronized void note(String text) {
+    @Override
+    public synchronized void note(String text) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("type", "system");
         entry.put("subtype", "herdctl");
@@ -162,14 +182,7 @@ final class Collector {
      * @param stop     why the job was stopped from outside, or null
      */
     synchronized Outcome outcome(Integer exitCode, HeldJob.Stop stop) {
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                    .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // Counted below.
-        }
+        awaitAcks();
         long unacked = lost + acks.stream().filter(a -> !a.isDone() || a.isCompletedExceptionally()).count();
         JobUsage usage = result == null ? null : usage(result);
         String summary = result != null && result.text() != null ? result.text() : lastAssistantText;
@@ -199,6 +212,17 @@ final class Collector {
         }
         return new Outcome(error == null ? JobStatus.COMPLETED : JobStatus.FAILED, reason, exitCode, error, sessionId,
                 summary, usage, seq);
+    }
+
+    private void awaitAcks() {
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The caller counts what was not acknowledged.
+        }
     }
 
     private boolean maxTurns() {

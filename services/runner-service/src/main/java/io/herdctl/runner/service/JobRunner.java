@@ -1,5 +1,6 @@
 package io.herdctl.runner.service;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,7 @@ public class JobRunner {
     private final JobEvents events;
     private final ClusterView cluster;
     private final EnvResolver envResolver;
+    private final SkillGate skills;
     private final JobRuntime containers;
     private final WarmPoolRuntime warm;
     private final JobRuntime hostProcesses;
@@ -130,6 +132,7 @@ public class JobRunner {
         RunnerSettings.WorkspaceAudit audit = settings.workspaceAudit();
         this.workspace = audit.enabled() ? new WorkspaceRecorder(new GitWorkspace(audit.gitCommand(),
                 audit.commandTimeout(), audit.budget())) : WorkspaceRecorder.OFF;
+        this.skills = new SkillGate(settings.stateDir().resolve("sessions"), Path.of(System.getProperty("user.home")));
         this.capacity = new Semaphore(settings.maxParallelJobs());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "job-" + n.incrementAndGet()));
@@ -377,6 +380,10 @@ public class JobRunner {
             EnvResolver.Resolved resolved = envResolver.resolve(job);
             redactor = new SecretRedactor(resolved.secrets());
             collector = new Collector(job, redactor, events, clock);
+            String refusal = skills.check(job, collector);
+            if (refusal != null) {
+                throw new SkillScanRefusal(refusal);
+            }
             workspaceBefore = workspace.before(job);
             String resume = resumeFor(job, collector);
             if (job.spec().timeoutMillis() != null) {
@@ -419,6 +426,9 @@ public class JobRunner {
         } catch (DuplicateJobException e) {
             outcome = Outcome.failed(ExitReason.ERROR, null, "a container for this job already exists ("
                     + e.getMessage() + "); it was not started twice");
+        } catch (SkillScanRefusal e) {
+            LOG.warnf("job %s (%s) %s", job.jobId(), job.agent(), e.getMessage());
+            outcome = collector.refused(e.getMessage());
         } catch (JobRejectedException e) {
             outcome = Outcome.failed(ExitReason.ERROR, null, e.getMessage());
         } catch (InterruptedException e) {
@@ -438,6 +448,13 @@ public class JobRunner {
         }
         publishTerminal(terminal);
         LOG.infof("job %s %s%s", job.jobId(), outcome.status().wire(), outcome.error() == null ? "" : ": " + outcome.error());
+    }
+
+    /** A job the skill scan refused under {@code security.skill_scan: block}; never leaves {@link #execute}. */
+    private static final class SkillScanRefusal extends RuntimeException {
+        SkillScanRefusal(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private JobRuntime runtimeFor(JobRequested job) {
