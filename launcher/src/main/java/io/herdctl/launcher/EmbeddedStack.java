@@ -117,6 +117,7 @@ public final class EmbeddedStack implements AutoCloseable {
             case DASHBOARD -> {
                 cmd.add("-Dquarkus.rest-client.scheduler.url=" + url(Service.SCHEDULER));
                 cmd.add("-Dquarkus.rest-client.audit.url=" + url(Service.AUDIT));
+                cmd.add("-Dquarkus.rest-client.config.url=" + url(Service.CONFIG));
                 // After the loopback default above: the last -D of a name wins.
                 options.web().dashboardProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             }

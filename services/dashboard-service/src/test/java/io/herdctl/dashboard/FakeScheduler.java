@@ -55,6 +55,20 @@ public final class FakeScheduler implements AutoCloseable {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        // config-service's doctor, for the agent page's security checklist
+        server.createContext("/api/doctor", exchange -> {
+            byte[] answer = ("{\"takenAt\":\"2026-11-29T22:00:00Z\",\"report\":{\"loaded\":true,\"worst\":\"HIGH\","
+                    + "\"findings\":[{\"id\":\"network\",\"severity\":\"HIGH\",\"agent\":\"hello\","
+                    + "\"file\":\"herdctl.yaml\",\"line\":7,\"field\":\"agents[0].overrides.docker.network\","
+                    + "\"message\":\"network: host <shares> the host's network\",\"fix\":\"use bridge\"},"
+                    + "{\"id\":\"dotenv-git\",\"severity\":\"LOW\",\"agent\":null,\"file\":\".env\","
+                    + "\"message\":\"not ignored by git\",\"fix\":\"add .env to .gitignore\"}]}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
         server.createContext("/api/fleet", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
@@ -119,7 +133,8 @@ public final class FakeScheduler implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the fake scheduler: " + e.getMessage(), e);
             }
-            return Map.of("quarkus.rest-client.scheduler.url", scheduler.url());
+            return Map.of("quarkus.rest-client.scheduler.url", scheduler.url(),
+                    "quarkus.rest-client.config.url", scheduler.url());
         }
 
         @Override

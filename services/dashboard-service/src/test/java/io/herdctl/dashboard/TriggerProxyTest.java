@@ -68,6 +68,12 @@ class TriggerProxyTest {
             topics.send(Topics.AGENTS, "hello", EventJson.write(AgentSpecResolved.of("r", DashboardTest.spec())));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/agents/hello").then()
                     .statusCode(200).body(containsString("id=\"trigger-form\"")));
+            // doctor's findings for the agent, worst first, fleet-wide ones marked, escaped
+            given().get("/agents/hello").then().statusCode(200).body(containsString("id=\"doctor\""))
+                    .body(containsString("worst: high"))
+                    .body(containsString("agents[0].overrides.docker.network"))
+                    .body(containsString("network: host &lt;shares&gt; the host"))
+                    .body(containsString("herdctl.yaml:7")).body(containsString("add .env to .gitignore"));
         }
         scheduler.forget();
         String csrf = "c".repeat(43);

@@ -176,7 +176,8 @@ class BypassWithoutDockerTest {
                 "name: a\n"));
         assertAt(notAName, "herdctl.yaml", 4, "security.allow_bypass_without_docker[0]");
 
+        // An agent's own security block takes only skill_scan: it cannot grant itself the allowance.
         ConfigProblem inAgentFile = onlyError(load(AGENTS, "name: a\n" + ALLOW_A));
-        assertAt(inAgentFile, "agents/a.yaml", 2, "security");
+        assertAt(inAgentFile, "agents/a.yaml", 3, "security.allow_bypass_without_docker");
     }
 }

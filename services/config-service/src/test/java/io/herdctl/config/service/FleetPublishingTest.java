@@ -82,4 +82,16 @@ class FleetPublishingTest {
         assertTrue(Files.exists(TempFleetResource.dir.resolve("herdctl.yaml")));
         assertFalse(broker.bootstrapServers().isEmpty());
     }
+
+    /** The dashboard's agent page shows doctor's findings for that agent and for the whole fleet. */
+    @Test
+    void doctorGradesTheWatchedFleetPerAgent() {
+        given().get("/api/doctor?agent=alpha").then().statusCode(200)
+                .body("report.loaded", equalTo(true))
+                .body("report.findings.id", org.hamcrest.Matchers.hasItem("docker-enabled"))
+                .body("report.findings.findAll { it.agent != null && it.agent != 'alpha' }.size()", equalTo(0))
+                .body("report.findings.find { it.id == 'docker-enabled' }.fix", containsString("docker"));
+        given().get("/api/doctor").then().statusCode(200).body("report.findings.size()",
+                org.hamcrest.Matchers.greaterThan(0)).body("takenAt", org.hamcrest.Matchers.notNullValue());
+    }
 }

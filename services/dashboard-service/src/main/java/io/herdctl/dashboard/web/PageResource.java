@@ -33,6 +33,7 @@ import io.herdctl.dashboard.domain.FleetView;
 import io.herdctl.dashboard.domain.JobView;
 import io.herdctl.dashboard.security.RequestIdentity;
 import io.herdctl.dashboard.service.AuditReader;
+import io.herdctl.dashboard.service.DoctorReports;
 import io.herdctl.dashboard.service.FleetSchedules;
 import io.herdctl.dashboard.service.KillSwitch;
 import io.herdctl.dashboard.web.Rows.AgentRow;
@@ -78,10 +79,13 @@ public class PageResource {
     private final RequestIdentity identity;
     private final Charts charts;
     private final KillSwitch killSwitch;
+    private final DoctorReports doctorReports;
 
     public PageResource(FleetView view, AuditReader audit, FleetSchedules schedules,
-            @RestClient SchedulerClient scheduler, RequestIdentity identity, Charts charts, KillSwitch killSwitch) {
+            @RestClient SchedulerClient scheduler, RequestIdentity identity, Charts charts, KillSwitch killSwitch,
+            DoctorReports doctorReports) {
         this.killSwitch = killSwitch;
+        this.doctorReports = doctorReports;
         this.view = view;
         this.audit = audit;
         this.schedules = schedules;
@@ -95,8 +99,9 @@ public class PageResource {
         static native TemplateInstance index(RevisionRow revision, KillSwitch.State fleet, List<AgentRow> agents,
                 String schedulesError, List<JobRow> jobs, Charts.Set charts, int alertCount);
 
-        static native TemplateInstance agent(AgentRow agent, List<Fact> facts, List<Fact> hardening, List<JobRow> jobs,
-                String jobsError, String prompt, String triggerError, int alertCount);
+        static native TemplateInstance agent(AgentRow agent, List<Fact> facts, List<Fact> hardening,
+                DoctorReports.Report doctor, List<JobRow> jobs, String jobsError, String prompt, String triggerError,
+                int alertCount);
 
         static native TemplateInstance jobs(List<JobRow> jobs, Pager pager, String error, Map<String, String> filter,
                 List<String> agents, int alertCount);
@@ -181,7 +186,8 @@ public class PageResource {
             jobsError = e.getMessage();
         }
         AgentRow row = agentRow(a, view.jobs(j -> j.agent().equals(a.qualifiedName())), schedules.snapshot());
-        return Templates.agent(row, EffectiveConfig.facts(a), EffectiveConfig.hardening(a), jobs, jobsError,
+        return Templates.agent(row, EffectiveConfig.facts(a), EffectiveConfig.hardening(a),
+                doctorReports.of(a.qualifiedName()), jobs, jobsError,
                 prompt == null ? (a.defaultPrompt() == null ? "" : a.defaultPrompt()) : prompt, triggerError,
                 alertCount());
     }
