@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.herdctl.audit.domain.AlertStore;
 import io.herdctl.audit.domain.EgressAlerts;
+import io.herdctl.audit.domain.FleetControlLog;
 import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.Severity;
@@ -40,7 +41,8 @@ public class AlertsResource {
         int off = Params.range("offset", offset, 0, 0, Integer.MAX_VALUE);
         String jobId = Params.blankToNull(job);
         AlertStore.Page page = record.alerts().query(new AlertStore.Query(jobId == null
-                || EgressAlerts.UNATTRIBUTED_JOB.equals(jobId) ? jobId : Params.jobId(jobId),
+                || EgressAlerts.UNATTRIBUTED_JOB.equals(jobId) || FleetControlLog.JOB.equals(jobId) ? jobId
+                : Params.jobId(jobId),
                 Params.blankToNull(agent), Params.blankToNull(rule), severity(severity), Params.time("since", since),
                 Params.time("until", until), lim, off));
         Map<String, Object> out = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.herdctl.config.doctor.Doctor;
 import io.herdctl.config.doctor.DoctorReport;
 import io.herdctl.config.doctor.Finding;
+import io.herdctl.config.doctor.LiveChecks;
 import io.herdctl.config.doctor.Severity;
 import io.herdctl.config.fleet.FleetLoader;
 import io.herdctl.config.fleet.TracedFleet;
@@ -35,25 +36,42 @@ public final class DoctorCli {
 
     static final int USAGE = 64;
     private static final String FLEET = "fleet";
+    private static final String LIVE = "live-";
 
     private DoctorCli() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), Doctor.forThisMachine(), System.out, System.err));
+        Map<String, String> env = System.getenv();
+        System.exit(run(args, env, Doctor.forThisMachine(), LiveChecks.fromEnvironment(env), System.out, System.err));
     }
 
+    /** Without the live system: the fleet files only. */
     static int run(String[] args, Map<String, String> env, Doctor doctor, PrintStream out, PrintStream err) {
+        return run(args, env, doctor, null, out, err);
+    }
+
+    /** @param live the running system's checks, or null (also with {@code --files-only}) for the files alone */
+    static int run(String[] args, Map<String, String> env, Doctor doctor, LiveChecks live, PrintStream out,
+            PrintStream err) {
         Deque<String> rest = new ArrayDeque<>(List.of(args));
         boolean json = rest.remove("--json");
+        boolean filesOnly = rest.remove("--files-only");
         if (rest.size() > 1 || rest.stream().anyMatch(a -> a.startsWith("-"))) {
-            err.println("usage: herdctl doctor [--json] [PATH]\n"
+            err.println("usage: herdctl doctor [--json] [--files-only] [PATH]\n"
                     + "PATH: a fleet directory or its herdctl.yaml (default: the current directory, searched upwards)\n"
                     + "exit: 0 nothing worse than info, 1 low or medium, 2 high or critical, 3 the fleet does not load");
             return USAGE;
         }
         TracedFleet traced = new FleetLoader(env).loadWithOrigins(Path.of(rest.isEmpty() ? "." : rest.pop()));
         DoctorReport report = doctor.examine(traced);
+        if (live != null && !filesOnly && report.loaded()) {
+            try {
+                report = report.plus(live.examine());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (json) {
             try {
                 out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -87,10 +105,11 @@ public final class DoctorCli {
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
         groups.put(FLEET, new ArrayList<>());
         agents.forEach(a -> groups.put(a.qualifiedName(), new ArrayList<>()));
-        report.findings().forEach(f -> groups.get(f.agent() == null ? FLEET : f.agent()).add(f));
+        report.findings().forEach(f -> groups.computeIfAbsent(f.id().startsWith(LIVE) ? LIVE : f.agent() == null ? FLEET
+                : f.agent(), g -> new ArrayList<>()).add(f));
         groups.forEach((group, findings) -> {
             out.println();
-            out.println(group.equals(FLEET) ? "fleet" : "agent " + group);
+            out.println(group.equals(FLEET) ? "fleet" : group.equals(LIVE) ? "live system" : "agent " + group);
             findings.stream().filter(f -> f.severity() != Severity.OK)
                     .sorted(Comparator.comparing(Finding::severity).reversed())
                     .forEach(f -> {

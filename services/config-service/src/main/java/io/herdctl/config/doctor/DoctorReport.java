@@ -31,6 +31,21 @@ public record DoctorReport(String fleet, String config, boolean loaded, Severity
                 List.of(), fleet.warnings(), List.copyOf(findings));
     }
 
+    /** This report with {@code more} findings (the live system's), counts, worst and exit code recomputed. */
+    public DoctorReport plus(List<Finding> more) {
+        if (!loaded || more.isEmpty()) {
+            return this;
+        }
+        List<Finding> all = new java.util.ArrayList<>(findings);
+        all.addAll(more);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Severity s : Severity.values()) {
+            counts.put(s.wire(), (int) all.stream().filter(f -> f.severity() == s).count());
+        }
+        Severity worst = all.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(Severity.OK);
+        return new DoctorReport(fleet, config, true, worst, worst.exitCode(), counts, errors, warnings, List.copyOf(all));
+    }
+
     static DoctorReport notLoaded(LoadedFleet fleet) {
         return new DoctorReport(fleet.name(), path(fleet.configFile()), false, null, NOT_LOADED, Map.of(),
                 fleet.errors(), fleet.warnings(), List.of());
