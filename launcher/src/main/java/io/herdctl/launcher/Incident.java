@@ -161,13 +161,17 @@ final class Incident {
         String id = null;
         Path outDir = null;
         Path stateDir = defaultStateDir;
+        boolean stateDirGiven = false;
         boolean json = false;
         try {
             while (!args.isEmpty()) {
                 String a = args.pop();
                 switch (a) {
                     case "--out", "-o" -> outDir = Path.of(Client.value(a, args));
-                    case "--state-dir" -> stateDir = Path.of(Client.value(a, args));
+                    case "--state-dir" -> {
+                        stateDir = Path.of(Client.value(a, args));
+                        stateDirGiven = true;
+                    }
                     case "--json" -> json = true;
                     default -> {
                         if (a.startsWith("-") || id != null) {
@@ -183,7 +187,7 @@ final class Incident {
             if (!JobIds.isValid(id)) {
                 throw new IllegalArgumentException("'" + TextTable.oneLine(id) + "' is not a job id (job-YYYY-MM-DD-xxxxxx)");
             }
-            return collect(id, stateDir.toAbsolutePath().normalize(),
+            return collect(id, stateDir.toAbsolutePath().normalize(), stateDirGiven,
                     outDir == null ? null : outDir.toAbsolutePath().normalize(), json);
         } catch (IllegalArgumentException e) {
             err.println("herdctl: " + e.getMessage());
@@ -194,12 +198,8 @@ final class Incident {
         }
     }
 
-    private int collect(String id, Path stateDir, Path outDir, boolean json) throws IOException, InterruptedException {
-        Path jobs = stateDir.resolve("jobs");
-        Path localLog = jobs.resolve(id + ".jsonl");
-        Path localMeta = jobs.resolve(id + ".yaml");
-        JsonNode yaml = readYaml(localMeta);
-
+    private int collect(String id, Path givenStateDir, boolean stateDirGiven, Path outDir, boolean json)
+            throws IOException, InterruptedException {
         JsonNode api = null;
         String auditProblem = null;
         boolean auditDoesNotKnow = false;
@@ -215,6 +215,11 @@ final class Incident {
         } catch (Unreachable e) {
             auditProblem = e.getMessage();
         }
+        Path stateDir = stateDirGiven ? givenStateDir : stateDirOf(id, givenStateDir, api);
+        Path jobs = stateDir.resolve("jobs");
+        Path localLog = jobs.resolve(id + ".jsonl");
+        Path localMeta = jobs.resolve(id + ".yaml");
+        JsonNode yaml = readYaml(localMeta);
         if (api == null && yaml == null && !Files.isReadable(localLog)) {
             err.println("herdctl: job " + id + " is unknown: " + (auditDoesNotKnow
                     ? "the audit service at " + services.audit() + " has no such job"
@@ -268,6 +273,29 @@ final class Incident {
             out.println("check it later with: (cd " + b.dir + " && sha256sum -c " + SUMS + ")");
         }
         return b.missing.isEmpty() ? COMPLETE : PARTIAL;
+    }
+
+    /**
+     * Without {@code --state-dir}: the default state dir when it has the job's files, else the one the job's log is
+     * in as the audit API names it ({@code outputFile}), when that file is readable here (the stack of
+     * {@code ./herdctl up} keeps its state beside the fleet, not in the current directory).
+     */
+    private static Path stateDirOf(String id, Path fallback, JsonNode api) {
+        if (Files.exists(fallback.resolve("jobs").resolve(id + ".yaml")) || api == null
+                || !api.path("outputFile").isTextual()) {
+            return fallback;
+        }
+        try {
+            Path log = Path.of(api.path("outputFile").asText()).toAbsolutePath().normalize();
+            Path jobs = log.getParent();
+            if (log.getFileName().toString().equals(id + ".jsonl") && jobs != null
+                    && jobs.getFileName().toString().equals("jobs") && jobs.getParent() != null && Files.isReadable(log)) {
+                return jobs.getParent();
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path of this machine: the default stands
+        }
+        return fallback;
     }
 
     // ---- the sources ----------------------------------------------------------------------------------------
@@ -381,7 +409,7 @@ final class Incident {
         doc.put("total", alerts.size());
         doc.set("alerts", alerts);
         write(b.dir, "alerts.json", JSON.writeValueAsBytes(doc));
-        b.collected.add(new Collected("alerts.json", "every alert of the job (" + alerts.size() + "), oldest last",
+        b.collected.add(new Collected("alerts.json", "every alert of the job (" + alerts.size() + "), newest first",
                 where));
     }
 

@@ -67,9 +67,9 @@ final class WorkspaceReport {
             s.append("  ... and ").append(omitted).append(" more file(s) not recorded (limit reached)\n");
         }
         s.append("""
-                status: git's two porcelain letters (index, worktree: M modified, A added, D deleted, R renamed,
-                ?? untracked); C+letter a change the job committed; G+letter the repository's own hooks, config,
-                info/exclude or info/attributes; -- a change found before the job that it undid.
+                  (status: git's two porcelain letters, index then worktree: M modified, A added, D deleted,
+                  R renamed, ?? untracked; C+letter a change the job committed; G+letter the repository's own
+                  hooks, config, info/exclude or info/attributes; -- a change found before the job that it undid)
                 """);
         JsonNode notes = w.path("notes");
         if (notes.isArray() && !notes.isEmpty()) {

@@ -312,6 +312,20 @@ class IncidentTest {
     }
 
     @Test
+    void withoutAStateDirTheOneTheAuditApiNamesIsUsed() throws Exception {
+        audit.on("/api/jobs/" + ID, Reply.json(200, JOB.replace("\"lines\":2,", "\"lines\":2,\"outputFile\":"
+                + JSON.writeValueAsString(state.resolve("jobs").resolve(ID + ".jsonl").toString()) + ",")));
+        Path elsewhere = temp.resolve("cwd/.herdctl");
+        Incident incident = new Incident(new Incident.Services(audit.url(), config.url(), scheduler.url(),
+                dashboard.url()), elsewhere, docker, Clock.fixed(NOW, ZoneOffset.UTC),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(Incident.COMPLETE, incident.run(new ArrayDeque<>(List.of(ID))), err.toString());
+        assertTrue(Files.isRegularFile(bundle().resolve("job.yaml")));
+        assertTrue(Files.isRegularFile(bundle().resolve("fleet-control.jsonl")));
+        assertFalse(Files.exists(elsewhere));
+    }
+
+    @Test
     void jsonReportNamesTheBundleAndItsChecksums() throws Exception {
         assertEquals(Incident.COMPLETE, run("--json", ID), err.toString());
         JsonNode report = JSON.readTree(out.toString());
