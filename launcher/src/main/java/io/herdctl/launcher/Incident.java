@@ -360,9 +360,12 @@ final class Incident {
     }
 
     private void collectMetadata(Bundle b, Job job, Path local) throws IOException {
-        if (job.yaml() != null) {
+        if (Files.isReadable(local)) {
             copy(local, b.dir, "job.yaml");
             b.collected.add(new Collected("job.yaml", "the job's metadata in herdctl's format", local.toString()));
+            if (job.yaml() == null) {
+                b.notes.add(local + " is not valid YAML; it is in the bundle as it was found");
+            }
         }
         if (job.api() != null) {
             write(b.dir, "job.json", JSON.writeValueAsBytes(job.api()));
@@ -801,10 +804,18 @@ final class Incident {
         }
     }
 
+    /** Lines of a file, counted in bytes: a log is evidence, and a byte that is not UTF-8 must not stop the count. */
     private static long lines(Path file) throws IOException {
-        try (var l = Files.lines(file)) {
-            return l.count();
+        long n = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[65536];
+            for (int r; (r = in.read(buf)) > 0;) {
+                for (int i = 0; i < r; i++) {
+                    n += buf[i] == '\n' ? 1 : 0;
+                }
+            }
         }
+        return n;
     }
 
     private static JsonNode readYaml(Path file) {
@@ -828,7 +839,7 @@ final class Incident {
         if (!Files.isReadable(file)) {
             return nodes;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n")) {
             try {
                 if (!line.isBlank()) {
                     nodes.add(JSON.readTree(line));
