@@ -241,7 +241,7 @@ final class Incident {
 
         collectLog(b, job, localLog, auditProblem == null && !auditDoesNotKnow);
         collectMetadata(b, job, localMeta);
-        collectAlerts(b, id, stateDir.resolve("alerts").resolve(id + ".jsonl"), auditProblem == null);
+        collectAlerts(b, id, stateDir.resolve("alerts").resolve(id + ".jsonl"), auditProblem);
         collectWorkspace(b, job, jobs.resolve(id + ".workspace.json"));
         Set<String> envNames = new java.util.TreeSet<>();
         String runner = collectContainers(b, id, stateDir.resolve("alerts").resolve(id + ".jsonl"), envNames);
@@ -374,7 +374,7 @@ final class Incident {
         }
     }
 
-    private void collectAlerts(Bundle b, String id, Path local, boolean auditAnswers)
+    private void collectAlerts(Bundle b, String id, Path local, String auditProblem)
             throws IOException, InterruptedException {
         if (Files.isReadable(local)) {
             copy(local, b.dir, "alerts-ocsf.jsonl");
@@ -382,8 +382,8 @@ final class Incident {
                     + " (with container and runner ids)", local.toString()));
         }
         String where = services.audit() + "/api/alerts?job=" + id;
-        if (!auditAnswers) {
-            b.missing("the job's alerts from the audit API", where, "the audit service did not answer for the job"
+        if (auditProblem != null) {
+            b.missing("the job's alerts from the audit API", where, auditProblem
                     + (Files.isReadable(local) ? " (the stored findings are in alerts-ocsf.jsonl)" : ""));
             return;
         }
@@ -424,6 +424,10 @@ final class Incident {
             w = readJson(local);
             source = local.toString();
             markers = false;
+        }
+        if (job.api() == null && w == null) {
+            b.notes.add("no workspace changes record in " + local + ", and the audit API could not be asked for one");
+            return;
         }
         if (w == null || !w.isObject()) {
             b.notes.add("no workspace changes record: the agent's working directory is not in a git repository,"
