@@ -34,6 +34,7 @@ public final class Herdctl {
                         : JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
                 case "jobs", "job", "logs" ->
                         System.exit(JobsClient.fromEnvironment(System.out, System.err).run(command, rest));
+                case "incident" -> System.exit(Incident.fromEnvironment(System.out, System.err).run(rest));
                 case "broker" -> BrokerCommand.run(rest, System.getenv());
                 case "help", "-h", "--help" -> usage();
                 default -> {
@@ -62,6 +63,9 @@ public final class Herdctl {
                        herdctl stop --all [--reason R] [--by NAME] [--timeout SECS]   the kill switch: schedules and
                                          triggers off, every runner cancels its jobs; waits until none is open
                        herdctl resume [--reason R] [--by NAME]   schedules and triggers on again
+                       herdctl incident <jobId> [--out DIR] [--state-dir DIR] [--json]   collect what the security
+                                         guide asks for after an incident into one folder (log, metadata, alerts,
+                                         workspace changes, docker inspect, agent config, kill switch), with SHA256SUMS
                        herdctl broker [--config server.properties]   a Kafka node (KRaft) on its own; KAFKA_* variables
                                                                      set broker properties (see deploy/README.md)
 
@@ -73,6 +77,12 @@ public final class Herdctl {
                 HERDCTL_DASHBOARD_URL, default http://127.0.0.1:3232). trigger --wait exits 0 when the job completed,
                 1 when it failed or was cancelled (or the agent is at capacity), 2 on a usage or connection error,
                 3 when --timeout passed first.
+
+                incident reads the job's files under --state-dir (default: HERDCTL_STATE_DIR, else ./.herdctl) and asks
+                audit, config (HERDCTL_CONFIG_URL, default http://127.0.0.1:3242), scheduler and dashboard for the rest,
+                and Docker for the job's containers. The bundle goes to <state dir>/incidents/<jobId>-<UTC time>/ unless
+                --out names a new or empty folder; it is never written over. Exit 0 complete, 1 partial (what is missing
+                is listed, and why), 2 usage error or unknown job.
                 """);
     }
 
