@@ -610,12 +610,29 @@ final class Incident {
                         }
                         names.add(eq >= 0 ? entry.substring(0, eq) : entry);
                     }
+                } else if ((f.getKey().equals("Args") || f.getKey().equals("Cmd")) && f.getValue().isArray()) {
+                    maskCommand((ArrayNode) f.getValue());
                 } else {
                     maskEnv(f.getValue(), names);
                 }
             }
         } else if (node.isArray()) {
             node.forEach(n -> maskEnv(n, names));
+        }
+    }
+
+    /**
+     * The runner passes the MCP servers' configuration, their env and headers resolved, on Claude's command
+     * line ({@code --mcp-config JSON}): that argument is masked wherever a command appears in the inspect data.
+     */
+    static void maskCommand(ArrayNode argv) {
+        for (int i = 0; i < argv.size(); i++) {
+            String arg = argv.get(i).asText();
+            if (arg.equals("--mcp-config") && i + 1 < argv.size()) {
+                argv.set(i + 1, new TextNode(ENV_MASK));
+            } else if (arg.startsWith("--mcp-config=")) {
+                argv.set(i, new TextNode("--mcp-config=" + ENV_MASK));
+            }
         }
     }
 

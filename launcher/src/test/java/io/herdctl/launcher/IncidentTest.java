@@ -58,7 +58,9 @@ class IncidentTest {
     private static final String INSPECT = """
             [{"Id":"c0ffee0000000000000000000000000000000000000000000000000000000001",
               "State":{"Status":"exited","ExitCode":1},
+              "Args":["-p","review","--mcp-config","{\\"mcpServers\\":{\\"api\\":{\\"env\\":{\\"API_KEY\\":\\"mcp-inspect-secret\\"}}}}"],
               "Config":{"Env":["GITHUB_TOKEN=ghp_TopSecretValue123","HOME=/home/claude","PASSTHROUGH=${SOME_VAR}","EMPTY="],
+                        "Cmd":["claude","--mcp-config={\\"k\\":\\"mcp-inspect-secret\\"}"],
                         "Labels":{"io.herdctl.job-id":"job-2026-03-05-abc123","io.herdctl.runner":"runner-7"}}}]""";
 
     private static final String SPEC = """
@@ -210,6 +212,9 @@ class IncidentTest {
         JsonNode env = JSON.readTree(containers).path(0).path("Config").path("Env");
         assertEquals(List.of("GITHUB_TOKEN=***", "HOME=***", "PASSTHROUGH=${SOME_VAR}", "EMPTY=***"),
                 JSON.convertValue(env, List.class));
+        assertEquals(List.of("-p", "review", "--mcp-config", "***"),
+                JSON.convertValue(JSON.readTree(containers).path(0).path("Args"), List.class),
+                "the MCP servers' resolved settings on Claude's command line are masked too");
         assertEquals("runner-7", JSON.readTree(containers).path(0).path("Config").path("Labels")
                 .path("io.herdctl.runner").asText());
         JsonNode spec = JSON.readTree(read("agent-config.json")).path("spec");
@@ -219,7 +224,8 @@ class IncidentTest {
         try (Stream<Path> files = Files.list(bundle())) {
             for (Path f : files.toList()) {
                 String text = Files.readString(f);
-                for (String secret : List.of("ghp_TopSecretValue123", "sk-literal-secret", "mcp-secret-value")) {
+                for (String secret : List.of("ghp_TopSecretValue123", "sk-literal-secret", "mcp-secret-value",
+                        "mcp-inspect-secret")) {
                     assertFalse(text.contains(secret), f.getFileName() + " holds " + secret);
                 }
             }

@@ -145,7 +145,9 @@ public final class SkillScanner {
 
         /** The flags that refuse a job under {@code security.skill_scan: block}: high and critical. */
         public List<RedFlag> blocking() {
-            return flags.stream().filter(f -> f.severity().compareTo(Severity.HIGH) >= 0).toList();
+            // Under block the scan fails closed: what it could not read blocks whatever its severity.
+            return flags.stream().filter(f -> f.severity().compareTo(Severity.HIGH) >= 0
+                    || Kind.UNSCANNED.id().equals(f.kind())).toList();
         }
     }
 
@@ -307,7 +309,8 @@ public final class SkillScanner {
         if (workingDirectory != null) {
             Path mcpJson = workingDirectory.resolve(".mcp.json");
             if (Files.isSymbolicLink(mcpJson)) {
-                notes.add(mcpJson + " is a symbolic link: not followed");
+                unscanned(flags, mcpJson, Severity.MEDIUM, "is a symbolic link: not followed, so the MCP servers it "
+                        + "leads to were not scanned");
             } else if (Files.isRegularFile(mcpJson, LinkOption.NOFOLLOW_LINKS)) {
                 files[0]++;
                 scanMcpJson(mcpJson, flags, notes);
@@ -438,7 +441,12 @@ public final class SkillScanner {
         }
         for (int i = 0, n = Math.min(bytes.length, 8192); i < n; i++) {
             if (bytes[i] == 0) {
-                notes.add(name + " is binary: not scanned");
+                if (TEXT_NAME.matcher(name).matches()) {
+                    // A script or document with a NUL byte is still read by whoever loads it: not scanned is a flag.
+                    unscanned(flags, file, Severity.MEDIUM, "is named as text but holds a NUL byte: not scanned");
+                } else {
+                    notes.add(name + " is binary: not scanned");
+                }
                 return false;
             }
         }
@@ -584,13 +592,18 @@ public final class SkillScanner {
                 kind.fix()));
     }
 
+    /** Names of files a skill is read or run from; one of these holding a NUL byte is not an asset. */
+    private static final java.util.regex.Pattern TEXT_NAME = java.util.regex.Pattern.compile(
+            "(?i)(.*/)?([^./]+|.*\\.(md|markdown|txt|sh|bash|zsh|js|mjs|cjs|ts|py|rb|pl|json|ya?ml|toml))");
+
     // ---- MCP ----------------------------------------------------------------------------------------------
 
     private void scanMcpJson(Path file, List<RedFlag> flags, List<String> notes) {
         String text;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                notes.add(file + " is larger than " + MAX_FILE_BYTES + " bytes: not scanned");
+                unscanned(flags, file, Severity.MEDIUM, "is larger than " + MAX_FILE_BYTES
+                        + " bytes: its MCP servers were not scanned");
                 return;
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -604,8 +617,8 @@ public final class SkillScanner {
             lines = pointerLines(text);
             root = JSON.readValue(text, Object.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            notes.add(file + " is not valid JSON (line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage()
-                    + "): its servers were not scanned");
+            unscanned(flags, file, Severity.MEDIUM, "is not valid JSON (line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage() + "): its servers were not scanned");
             return;
         } catch (IOException e) {
             notes.add(file + " could not be read: " + e.getMessage());

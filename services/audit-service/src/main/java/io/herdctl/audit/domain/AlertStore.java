@@ -62,7 +62,8 @@ public final class AlertStore {
     }
 
     public Path fileOf(String jobId) {
-        if (!JobIds.isValid(jobId) && !EgressAlerts.UNATTRIBUTED_JOB.equals(jobId)) {
+        if (!JobIds.isValid(jobId) && !EgressAlerts.UNATTRIBUTED_JOB.equals(jobId)
+                && !FleetControlLog.JOB.equals(jobId)) {
             throw new IllegalArgumentException("job id '" + jobId + "' is not a herdctl job id; " + JobIds.FORMAT_MESSAGE);
         }
         return dir.resolve(jobId + ".jsonl");
@@ -77,7 +78,7 @@ public final class AlertStore {
             return 0;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
-                "{job-*," + EgressAlerts.UNATTRIBUTED_JOB + "}.jsonl")) {
+                "{job-*," + EgressAlerts.UNATTRIBUTED_JOB + "," + FleetControlLog.JOB + "}.jsonl")) {
             for (Path file : files) {
                 try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     String line;

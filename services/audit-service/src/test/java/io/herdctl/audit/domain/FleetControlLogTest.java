@@ -55,4 +55,17 @@ class FleetControlLogTest {
         assertEquals(Severity.LOW, r.severity());
         assertEquals(FleetControlLog.RESUMED_RULE, r.ruleId());
     }
+
+    /** The kill switch's alerts are kept under their pseudo job and read back after a restart. */
+    @Test
+    void theAlertsAreStoredUnderThePseudoJobAndSurviveARestart() {
+        FleetControl stop = FleetControl.stop(T, "cli:alice@ops", "drill");
+        AuditAlertRaised a = FleetControlLog.alert(stop, T);
+        AlertStore store = new AlertStore(state.resolve("alerts"));
+        assertTrue(store.add(a, io.herdctl.events.OcsfFinding.json(a, null)));
+        AlertStore restarted = new AlertStore(state.resolve("alerts"));
+        assertEquals(1, restarted.rebuild());
+        assertEquals(1, restarted.query(new AlertStore.Query(FleetControlLog.JOB, null, null, null, null, null, 50, 0))
+                .total());
+    }
 }

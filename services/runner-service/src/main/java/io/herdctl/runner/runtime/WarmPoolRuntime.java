@@ -222,7 +222,9 @@ public final class WarmPoolRuntime implements JobRuntime {
         /** An exec cannot be stopped alone: the container goes, and is not reused. */
         @Override
         public void kill(Duration grace) {
-            if (killed.compareAndSet(false, true)) {
+            // The first stop wins, except that an immediate kill (the kill switch) is never held back by a
+            // graceful stop already under way.
+            if (killed.compareAndSet(false, true) || grace.isZero()) {
                 engine.stop(container, grace);
             }
         }

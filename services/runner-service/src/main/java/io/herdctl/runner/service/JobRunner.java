@@ -380,11 +380,12 @@ public class JobRunner {
             EnvResolver.Resolved resolved = envResolver.resolve(job);
             redactor = new SecretRedactor(resolved.secrets());
             collector = new Collector(job, redactor, events, clock);
-            String refusal = skills.check(job, collector);
+            // A job stopped before it starts (cancel, kill switch) ends at once: no scan, no snapshot.
+            String refusal = h.stopped() == null ? skills.check(job, collector) : null;
             if (refusal != null) {
                 throw new SkillScanRefusal(refusal);
             }
-            workspaceBefore = workspace.before(job);
+            workspaceBefore = h.stopped() == null ? workspace.before(job) : null;
             String resume = resumeFor(job, collector);
             if (job.spec().timeoutMillis() != null) {
                 long millis = job.spec().timeoutMillis();

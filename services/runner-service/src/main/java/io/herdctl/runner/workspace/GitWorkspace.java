@@ -415,7 +415,9 @@ public final class GitWorkspace implements WorkspaceProbe {
                 || name.endsWith(".p12") || name.endsWith(".pfx") || name.startsWith("id_rsa")
                 || name.startsWith("id_ed25519") || name.startsWith("id_ecdsa") || name.equals(".netrc")
                 || name.equals(".git-credentials") || name.equals(".npmrc") || name.equals(".pypirc")
-                || name.equals("credentials") || name.equals("credentials.json");
+                || name.equals("credentials") || name.equals("credentials.json") || name.equals(".credentials.json")
+                || name.equals(".pgpass") || name.endsWith(".tfvars") || name.endsWith(".tfstate")
+                || name.equals("kubeconfig") || path.endsWith(".kube/config") || path.endsWith(".docker/config.json");
     }
 
     private static String shortPath(String path) {

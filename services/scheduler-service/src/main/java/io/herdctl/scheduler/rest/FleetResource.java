@@ -72,7 +72,7 @@ public class FleetResource {
         if (bad != null) {
             return bad;
         }
-        FleetControl now = FleetControl.stop(clock.instant(), change.requestedBy().strip(), reason(change));
+        FleetControl now = FleetControl.stop(next(), change.requestedBy().strip(), reason(change));
         store.put(now).get(30, TimeUnit.SECONDS);
         LOG.warnf("fleet stopped by %s%s: schedules and triggers off, runners cancel every job", now.changedBy(),
                 now.reason() == null ? "" : " (" + now.reason() + ")");
@@ -92,10 +92,20 @@ public class FleetResource {
             return TriggerResource.error(Response.Status.CONFLICT, "FLEET_NOT_STOPPED",
                     "The fleet is not stopped; there is nothing to resume", Map.of());
         }
-        FleetControl now = current.resume(clock.instant(), change.requestedBy().strip(), reason(change));
+        FleetControl now = current.resume(next(), change.requestedBy().strip(), reason(change));
         store.put(now).get(30, TimeUnit.SECONDS);
         LOG.warnf("fleet resumed by %s: schedules and triggers on again", now.changedBy());
         return Response.ok(state()).build();
+    }
+
+    /**
+     * The new record's time: now, but always after the record in force, since every reader keeps the
+     * newest by time; a clock behind another scheduler's (or stepped back) must not make a stop ignored.
+     */
+    private Instant next() {
+        Instant now = clock.instant();
+        Instant held = store.fleetControl().map(FleetControl::time).orElse(null);
+        return held != null && !now.isAfter(held) ? held.plusMillis(1) : now;
     }
 
     private Response check(Change change) {

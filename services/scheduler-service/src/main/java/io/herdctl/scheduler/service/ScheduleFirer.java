@@ -131,7 +131,11 @@ public class ScheduleFirer {
         String key = ScheduleState.key(agent, name);
         SchedulePlan plan = plans.get(key);
         Instant last = store.get(agent, name).map(ScheduleState::lastSlot).orElse(null);
-        boolean catchUp = !"none".equals(schedule.catchUp());
+        // Slots missed while the fleet was stopped are not caught up on resume: the kill switch means nothing ran.
+        Instant resumed = store.fleetControl().filter(f -> !f.stopped() && f.lastStop() != null)
+                .map(io.herdctl.events.FleetControl::time).orElse(null);
+        boolean catchUp = !"none".equals(schedule.catchUp()) && (resumed == null || last == null
+                || !last.isBefore(resumed));
         if ("interval".equals(schedule.type()) && schedule.intervalMillis() != null) {
             Duration interval = Duration.ofMillis(schedule.intervalMillis());
             if (plan == null || !plan.sameAs(interval)) {

@@ -10,8 +10,9 @@ import io.herdctl.runner.docker.JobRejectedException;
  * command it decides on as a process of the runner's host, unasked, so such a job
  * runs only if the fleet file allowed it for that agent
  * ({@code security.allow_bypass_without_docker}, carried in the spec). A request
- * that did not come through the loader (written to the topic by hand, or by an
- * older producer that never set the allowance) is refused here.
+ * without the allowance (from an older producer, or written by hand without the
+ * field) is refused here; one that sets the field itself is not: the allowance
+ * travels in the same record, and whoever writes the job topics is trusted.
  */
 public final class BypassWithoutDocker {
 
