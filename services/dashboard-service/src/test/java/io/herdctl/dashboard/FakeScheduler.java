@@ -62,7 +62,8 @@ public final class FakeScheduler implements AutoCloseable {
                     + "\"file\":\"herdctl.yaml\",\"line\":7,\"field\":\"agents[0].overrides.docker.network\","
                     + "\"message\":\"network: host <shares> the host's network\",\"fix\":\"use bridge\"},"
                     + "{\"id\":\"dotenv-git\",\"severity\":\"LOW\",\"agent\":null,\"file\":\".env\","
-                    + "\"message\":\"not ignored by git\",\"fix\":\"add .env to .gitignore\"}]}}")
+                    + "\"message\":\"not ignored by git\",\"fix\":\"add .env to .gitignore\"},"
+                    + "{\"id\":\"ephemeral\",\"severity\":\"OK\",\"agent\":\"hello\",\"message\":\"fresh\"}]}}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);

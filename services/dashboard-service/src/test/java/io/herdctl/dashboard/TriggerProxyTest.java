@@ -73,7 +73,8 @@ class TriggerProxyTest {
                     .body(containsString("worst: high"))
                     .body(containsString("agents[0].overrides.docker.network"))
                     .body(containsString("network: host &lt;shares&gt; the host"))
-                    .body(containsString("herdctl.yaml:7")).body(containsString("add .env to .gitignore"));
+                    .body(containsString("herdctl.yaml:7")).body(containsString("add .env to .gitignore"))
+                    .body(containsString("Passed: <code>ephemeral</code>"));
         }
         scheduler.forget();
         String csrf = "c".repeat(43);

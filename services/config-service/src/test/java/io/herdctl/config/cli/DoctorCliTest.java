@@ -146,7 +146,7 @@ class DoctorCliTest {
     void usageIsItsOwnExitCode() {
         assertEquals(DoctorCli.USAGE, run("--yaml"));
         assertEquals(DoctorCli.USAGE, run("a", "b"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: herdctl doctor [--json] [PATH]"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: herdctl doctor [--json] [--files-only] [PATH]"));
     }
 
     private static List<String> names(JsonNode node) {

@@ -37,7 +37,7 @@ public class DoctorReports {
     }
 
     /** The findings and when they were taken; {@code error} says why there are none to show. */
-    public record Report(List<Item> items, String worst, String takenAt, String error) {
+    public record Report(List<Item> items, List<String> passed, String worst, String takenAt, String error) {
     }
 
     public Report of(String agent) {
@@ -45,11 +45,16 @@ public class DoctorReports {
             JsonNode body = JSON.readTree(r.readEntity(String.class));
             JsonNode report = body.path("report");
             if (!report.path("loaded").asBoolean()) {
-                return new Report(List.of(), null, body.path("takenAt").asText(null),
+                return new Report(List.of(), List.of(), null, body.path("takenAt").asText(null),
                         "the fleet files do not load now; `./herdctl config validate` says why");
             }
             List<Item> items = new ArrayList<>();
+            java.util.Set<String> passed = new java.util.TreeSet<>();
             for (JsonNode f : report.path("findings")) {
+                if (severity(f.path("severity").asText()).equals("ok")) {
+                    passed.add(f.path("id").asText());
+                    continue;
+                }
                 String file = f.path("file").asText(null);
                 String location = file == null ? "" : f.path("line").isNumber() ? file + ":" + f.path("line").asInt()
                         : file;
@@ -58,11 +63,15 @@ public class DoctorReports {
                         f.path("agent").isNull() || f.path("agent").isMissingNode()));
             }
             items.sort(java.util.Comparator.comparingInt(i -> rank(i.severity())));
-            return new Report(items, severity(report.path("worst").asText()), body.path("takenAt").asText(null), null);
+            items.forEach(i -> passed.remove(i.check()));
+            return new Report(items, List.copyOf(passed), severity(report.path("worst").asText()),
+                    body.path("takenAt").asText(null), null);
         } catch (WebApplicationException e) {
-            return new Report(List.of(), null, null, "config-service answered " + e.getResponse().getStatus());
+            return new Report(List.of(), List.of(), null, null, "config-service answered "
+                    + e.getResponse().getStatus());
         } catch (ProcessingException | java.io.IOException e) {
-            return new Report(List.of(), null, null, "config-service did not answer; the security checklist is not shown");
+            return new Report(List.of(), List.of(), null, null,
+                    "config-service did not answer; the security checklist is not shown");
         }
     }
 
