@@ -125,8 +125,17 @@ public final class GitWorkspace implements WorkspaceProbe {
         }
         long deadline = System.nanoTime() + budget.toNanos();
         try {
-            Repo repo = open(workingDirectory);
             State pre = before instanceof State s ? s : null;
+            if (pre == null) {
+                // Nothing recorded which repository this was: only a plain .git directory is read, since a .git file
+                // or link the job wrote could lead git, run by the runner, to any repository the runner can read.
+                Path dotGit = repositoryAround(workingDirectory).resolve(".git");
+                if (Files.isSymbolicLink(dotGit) || !Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalStateException("no snapshot was taken before the job, and " + dotGit + " is not a "
+                            + "plain directory (a .git file or link could point at another repository); not read");
+                }
+            }
+            Repo repo = open(workingDirectory);
             // A .git the job wrote (a new one, or one pointing elsewhere) could be any repository the
             // runner can read; its diff would show that repository's files as this job's changes.
             if (pre == null && beforeNote == null) {

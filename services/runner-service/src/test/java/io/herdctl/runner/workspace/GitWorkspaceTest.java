@@ -166,6 +166,19 @@ class GitWorkspaceTest {
         assertTrue(c.diff().contains("+version=3"));
     }
 
+    /** Without a snapshot, a .git file (which could point at any repository the runner reads) is not followed. */
+    @Test
+    void withoutASnapshotAGitFileIsNotFollowed() throws Exception {
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Files.writeString(ws.resolve(".git"), "gitdir: " + repo.resolve(".git") + "\n");
+        WorkspaceChanges c = probe.changes(ws, null, "the state before the job could not be read (test)", null,
+                redactor::redact);
+
+        assertTrue(c.files().isEmpty(), c.files()::toString);
+        assertEquals("", c.diff());
+        assertTrue(c.notes().stream().anyMatch(n -> n.contains("is not a plain directory")), c.notes()::toString);
+    }
+
     @Test
     void aWorkingDirectoryInsideARepositoryListsOnlyItsOwnChanges() throws Exception {
         write("work/notes.txt", "one\n");
