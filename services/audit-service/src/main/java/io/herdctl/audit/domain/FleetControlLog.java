@@ -42,13 +42,8 @@ public final class FleetControlLog {
         this.file = stateDir.resolve("fleet-control.jsonl");
         if (Files.isRegularFile(file)) {
             try {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    try {
-                        recorded.add(EventJson.read(line, FleetControl.class).eventId());
-                    } catch (MalformedEventException e) {
-                        // a torn last line from a crash: the record comes again and is appended whole
-                    }
-                }
+                // A torn last line from a crash is skipped: its record comes again and is appended whole.
+                all().forEach(c -> recorded.add(c.eventId()));
                 terminateTornLine();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
@@ -99,7 +94,7 @@ public final class FleetControlLog {
                 try {
                     out.add(EventJson.read(line, FleetControl.class));
                 } catch (MalformedEventException e) {
-                    // skipped, as at start
+                    // a torn line: its record was appended again, whole
                 }
             }
         }

@@ -22,13 +22,7 @@ public record DoctorReport(String fleet, String config, boolean loaded, Severity
     public static final int NOT_LOADED = 3;
 
     static DoctorReport of(LoadedFleet fleet, List<Finding> findings) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Severity s : Severity.values()) {
-            counts.put(s.wire(), (int) findings.stream().filter(f -> f.severity() == s).count());
-        }
-        Severity worst = findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(Severity.OK);
-        return new DoctorReport(fleet.name(), path(fleet.configFile()), true, worst, worst.exitCode(), counts,
-                List.of(), fleet.warnings(), List.copyOf(findings));
+        return graded(fleet.name(), path(fleet.configFile()), fleet.warnings(), findings);
     }
 
     /** This report with {@code more} findings (the live system's), counts, worst and exit code recomputed. */
@@ -38,12 +32,27 @@ public record DoctorReport(String fleet, String config, boolean loaded, Severity
         }
         List<Finding> all = new java.util.ArrayList<>(findings);
         all.addAll(more);
+        return graded(fleet, config, warnings, all);
+    }
+
+    /** This report kept to one agent's findings and the fleet-wide ones, counts, worst and exit code recomputed. */
+    public DoctorReport forAgent(String agent) {
+        if (!loaded) {
+            return this;
+        }
+        return graded(fleet, config, warnings,
+                findings.stream().filter(f -> f.agent() == null || f.agent().equals(agent)).toList());
+    }
+
+    private static DoctorReport graded(String fleet, String config, List<ConfigProblem> warnings,
+            List<Finding> findings) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Severity s : Severity.values()) {
-            counts.put(s.wire(), (int) all.stream().filter(f -> f.severity() == s).count());
+            counts.put(s.wire(), (int) findings.stream().filter(f -> f.severity() == s).count());
         }
-        Severity worst = all.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(Severity.OK);
-        return new DoctorReport(fleet, config, true, worst, worst.exitCode(), counts, errors, warnings, List.copyOf(all));
+        Severity worst = findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(Severity.OK);
+        return new DoctorReport(fleet, config, true, worst, worst.exitCode(), counts, List.of(), warnings,
+                List.copyOf(findings));
     }
 
     static DoctorReport notLoaded(LoadedFleet fleet) {

@@ -2,7 +2,6 @@ package io.herdctl.config.rest;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,8 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.herdctl.config.doctor.Doctor;
 import io.herdctl.config.doctor.DoctorReport;
-import io.herdctl.config.doctor.Finding;
-import io.herdctl.config.doctor.Severity;
 import io.herdctl.config.fleet.FleetLoader;
 import io.herdctl.config.service.FleetSettings;
 import io.smallrye.common.annotation.Blocking;
@@ -50,16 +47,7 @@ public class DoctorResource {
         if (agent == null || agent.isBlank()) {
             return whole;
         }
-        DoctorReport r = whole.report();
-        List<Finding> kept = r.findings().stream().filter(f -> f.agent() == null || f.agent().equals(agent)).toList();
-        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-        for (Severity s : Severity.values()) {
-            counts.put(s.wire(), (int) kept.stream().filter(f -> f.severity() == s).count());
-        }
-        Severity worst = kept.stream().map(Finding::severity).max(java.util.Comparator.naturalOrder())
-                .orElse(Severity.OK);
-        return new Answer(whole.takenAt(), new DoctorReport(r.fleet(), r.config(), r.loaded(), worst,
-                r.loaded() ? worst.exitCode() : r.exitCode(), counts, r.errors(), r.warnings(), kept));
+        return new Answer(whole.takenAt(), whole.report().forAgent(agent));
     }
 
     private synchronized Answer current() {

@@ -17,4 +17,20 @@ public final class ApiErrors {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(EventJson.write(Map.of("error", Map.of("code", code, "message", message)))).build();
     }
+
+    /**
+     * The message of another service's error answer (the same {@code {"error": {"message"}}} shape), or
+     * {@code fallback} when the body has none or is not JSON.
+     */
+    public static String messageOf(Response answer, String fallback) {
+        try {
+            Object error = answer.readEntity(Map.class).get("error");
+            if (error instanceof Map<?, ?> m && m.get("message") != null) {
+                return m.get("message").toString();
+            }
+        } catch (RuntimeException notJson) {
+            // the fallback says what there is: the status
+        }
+        return fallback;
+    }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.herdctl.dashboard.client.FleetControlClient;
+import io.herdctl.dashboard.rest.ApiErrors;
 
 /**
  * The fleet's kill switch as the dashboard sees and flips it, through
@@ -56,14 +57,8 @@ public class KillSwitch {
             return new Outcome(r.getStatus(), parse(r.readEntity(String.class)), null);
         } catch (WebApplicationException e) {
             Response r = e.getResponse();
-            String message = "scheduler-service refused (HTTP " + r.getStatus() + ")";
-            try {
-                JsonNode error = JSON.readTree(r.readEntity(String.class)).path("error");
-                message = error.path("message").asText(message);
-            } catch (RuntimeException | java.io.IOException notJson) {
-                // keep the status line
-            }
-            return new Outcome(r.getStatus(), null, message);
+            return new Outcome(r.getStatus(), null, ApiErrors.messageOf(r,
+                    "scheduler-service refused (HTTP " + r.getStatus() + ")"));
         } catch (ProcessingException e) {
             return new Outcome(503, null, "scheduler-service did not answer; nothing was changed");
         }

@@ -24,16 +24,8 @@ final class TriggerProxy {
             return new Result(r.getStatus(), String.valueOf(body.get("jobId")), null);
         } catch (WebApplicationException e) {
             Response r = e.getResponse();
-            String message = "scheduler-service refused the trigger (HTTP " + r.getStatus() + ")";
-            try {
-                Object error = r.readEntity(Map.class).get("error");
-                if (error instanceof Map<?, ?> m && m.get("message") != null) {
-                    message = m.get("message").toString();
-                }
-            } catch (RuntimeException notJson) {
-                // keep the status line
-            }
-            return new Result(r.getStatus(), null, message);
+            return new Result(r.getStatus(), null, io.herdctl.dashboard.rest.ApiErrors.messageOf(r,
+                    "scheduler-service refused the trigger (HTTP " + r.getStatus() + ")"));
         } catch (ProcessingException e) {
             return new Result(503, null, "scheduler-service did not answer; the job was not started");
         }
