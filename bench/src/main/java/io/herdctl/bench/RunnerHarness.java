@@ -18,14 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.herdctl.events.AgentSpec;
@@ -164,36 +160,7 @@ final class RunnerHarness implements AutoCloseable {
      * rebalance happens while jobs are being timed.
      */
     void awaitRunnerGroup(int replicas, Duration timeout) throws InterruptedException {
-        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(Topics.JOB_REQUESTS)).findFirst().orElseThrow()
-                .partitions();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "not described yet";
-        try (Admin admin = broker.admin()) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(RUNNER_GROUP)).all()
-                            .get(10, TimeUnit.SECONDS).get(RUNNER_GROUP);
-                    int held = 0;
-                    boolean everyoneHolds = true;
-                    for (MemberDescription m : group.members()) {
-                        long n = m.assignment().topicPartitions().stream()
-                                .filter(tp -> tp.topic().equals(Topics.JOB_REQUESTS)).count();
-                        held += n;
-                        everyoneHolds &= n > 0;
-                    }
-                    last = group.groupState() + ", " + group.members().size() + " members holding " + held + " partitions";
-                    if (group.groupState() == GroupState.STABLE && group.members().size() == replicas && everyoneHolds
-                            && held == partitions) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    last = e.getMessage();
-                }
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("the runner group did not settle on " + replicas + " replicas within " + timeout
-                + " (" + last + ")");
+        broker.awaitGroupAssignment(RUNNER_GROUP, Topics.JOB_REQUESTS, replicas, timeout);
     }
 
     /** Stops every runner started so far (SIGTERM; they have no jobs left by then). */

@@ -26,7 +26,11 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Time;
@@ -196,6 +200,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"));
+    }
+
+    /**
+     * Waits until consumer group {@code group} is stable with exactly {@code members}
+     * members that each hold partitions of {@code topic} and together hold all of
+     * them, and returns each member's partitions of that topic (member id to
+     * partition numbers). Tests that place work on particular replicas read the
+     * assignment here rather than predicting it: an assignor may split partitions
+     * in any way, and a sticky one keeps whatever an early member took.
+     */
+    public Map<String, Set<Integer>> awaitGroupAssignment(String group, String topic, int members, Duration timeout)
+            throws InterruptedException {
+        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a project topic: " + topic)).partitions();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "not described yet";
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all()
+                            .get(10, TimeUnit.SECONDS).get(group);
+                    Map<String, Set<Integer>> held = new java.util.TreeMap<>();
+                    for (MemberDescription m : described.members()) {
+                        held.put(m.consumerId(), m.assignment().topicPartitions().stream()
+                                .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition)
+                                .collect(Collectors.toCollection(java.util.TreeSet::new)));
+                    }
+                    int total = held.values().stream().mapToInt(Set::size).sum();
+                    last = described.groupState() + ", " + held.size() + " members holding " + total + " partitions";
+                    if (described.groupState() == GroupState.STABLE && held.size() == members
+                            && held.values().stream().noneMatch(Set::isEmpty) && total == partitions) {
+                        return held;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e.getMessage();
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("group " + group + " did not settle on " + members + " members holding the "
+                + partitions + " partitions of " + topic + " within " + timeout + " (" + last + ")");
     }
 
     /** Creates the project's topics ({@link Topics#ALL}) that do not exist yet. */

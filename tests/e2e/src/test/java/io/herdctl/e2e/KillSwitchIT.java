@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.utils.Utils;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +55,7 @@ import io.herdctl.testsupport.TopicClient;
 class KillSwitchIT {
 
     static final String IMAGE = "herdctl/test-agent:latest";
+    static final String RUNNER_GROUP = "runner-service";
     static final ObjectMapper JSON = new ObjectMapper();
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -66,17 +69,6 @@ class KillSwitchIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startEphemeral();
                 TopicClient topics = new TopicClient(broker.bootstrapServers())) {
             broker.createProjectTopics();
-            List<AgentSpec> agents = new ArrayList<>();
-            for (String name : spreadOverTwoRunners()) {
-                AgentSpec agent = new AgentSpec(name, name, List.of(), null, "/fleet/" + name + ".yaml",
-                        workspace.toString(), "scenario:long:120", null, null, null, "acceptEdits", Map.of(),
-                        new AgentSpec.DockerSpec(true, true, "128m", 128L << 20, null, null, null, 64L, null, Map.of(),
-                                5, "ro", IMAGE, "none", null, null, null, null, null),
-                        1, null, null, null, null, null, null, null);
-                topics.send(Topics.AGENTS, name, EventJson.write(AgentSpecResolved.of("r1", agent)));
-                agents.add(agent);
-            }
-
             Map<String, String> runnerSettings = Map.of("herdctl.runner.max-parallel-jobs", "2",
                     "herdctl.runner.stack-label", stack, "herdctl.runner.heartbeat-interval", "500ms",
                     "herdctl.runner.drain-timeout", "2s");
@@ -91,6 +83,22 @@ class KillSwitchIT {
                 s.awaitReady(Duration.ofSeconds(90));
             }
 
+            // Two agents on each runner's partitions, read from the settled group: the assignor is sticky, so
+            // which partitions each runner holds depends on which one joined first.
+            Map<String, Set<Integer>> assignment = broker.awaitGroupAssignment(RUNNER_GROUP, Topics.JOB_REQUESTS, 2,
+                    Duration.ofSeconds(60));
+            System.out.println("[kill switch] job-request partitions per runner: " + assignment.values());
+            List<AgentSpec> agents = new ArrayList<>();
+            for (String name : twoAgentsPerRunner(assignment.values())) {
+                AgentSpec agent = new AgentSpec(name, name, List.of(), null, "/fleet/" + name + ".yaml",
+                        workspace.toString(), "scenario:long:120", null, null, null, "acceptEdits", Map.of(),
+                        new AgentSpec.DockerSpec(true, true, "128m", 128L << 20, null, null, null, 64L, null, Map.of(),
+                                5, "ro", IMAGE, "none", null, null, null, null, null),
+                        1, null, null, null, null, null, null, null);
+                topics.send(Topics.AGENTS, name, EventJson.write(AgentSpecResolved.of("r1", agent)));
+                agents.add(agent);
+            }
+
             List<String> jobs = new ArrayList<>();
             for (AgentSpec agent : agents) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -101,8 +109,14 @@ class KillSwitchIT {
                     return r.statusCode() == 202;
                 });
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> jobs.stream()
-                    .allMatch(id -> last(topics, id) != null && last(topics, id).status() == JobStatus.RUNNING));
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> jobs.stream()
+                        .allMatch(id -> last(topics, id) != null && last(topics, id).status() == JobStatus.RUNNING));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("the four jobs were not all running within 60 s: " + jobs.stream()
+                        .map(id -> id + "=" + describe(last(topics, id))).collect(Collectors.joining(", "))
+                        + "; partitions held: " + assignment, e);
+            }
             Set<String> runners = jobs.stream().map(id -> last(topics, id).runnerId()).collect(Collectors.toSet());
             assertEquals(2, runners.size(), "the four jobs run on both runners: " + runners);
             assertEquals(4, Containers.withLabel("io.herdctl.stack=" + stack).size());
@@ -172,26 +186,30 @@ class KillSwitchIT {
     }
 
     /**
-     * Four agent names, two whose requests land in the first half of the requests
-     * topic's partitions and two in the second: with two runners in the group,
-     * each half is one runner's, so each runner runs two of the jobs.
+     * Two agent names for each set of job-request partitions given, each name keyed
+     * into its set by the producer's default partitioner, so that each runner of
+     * the group holds the requests of two agents.
      */
-    private static List<String> spreadOverTwoRunners() {
+    private static List<String> twoAgentsPerRunner(Collection<Set<Integer>> partitionsPerRunner) {
         int partitions = Topics.ALL.stream().filter(t -> t.name().equals(Topics.JOB_REQUESTS)).findFirst()
                 .orElseThrow().partitions();
-        List<String> low = new ArrayList<>();
-        List<String> high = new ArrayList<>();
-        for (int i = 0; low.size() < 2 || high.size() < 2; i++) {
-            String name = "sleeper-" + i;
-            int p = Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % partitions;
-            List<String> half = p < partitions / 2 ? low : high;
-            if (half.size() < 2) {
-                half.add(name);
+        List<String> names = new ArrayList<>();
+        for (Set<Integer> mine : partitionsPerRunner) {
+            int found = 0;
+            for (int i = 0; found < 2; i++) {
+                String name = "sleeper-" + i;
+                if (!names.contains(name)
+                        && mine.contains(Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % partitions)) {
+                    names.add(name);
+                    found++;
+                }
             }
         }
-        List<String> all = new ArrayList<>(low);
-        all.addAll(high);
-        return all;
+        return names;
+    }
+
+    private static String describe(JobStatusChanged status) {
+        return status == null ? "no status" : status.status() + "@" + status.runnerId();
     }
 
     private static List<JobStatusChanged> statuses(TopicClient topics, String jobId) {
