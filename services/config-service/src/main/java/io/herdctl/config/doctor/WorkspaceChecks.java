@@ -22,6 +22,9 @@ final class WorkspaceChecks {
     static final String WORKING_DIRECTORY = "working-directory";
     static final String WORKSPACE_CONFIG = "workspace-config";
     static final String WORKSPACE_SECRETS = "workspace-secrets";
+    static final String WORKSPACE_STATE = "workspace-state";
+    /** Where {@code ./herdctl up} keeps the audit trail, alerts, broker data and sessions unless told otherwise. */
+    static final String STATE_DIR = ".herdctl";
 
     private static final String MOVE = "give the agent a directory of its own that holds no configuration, such as "
             + "working_directory: ../workspace next to agents/ (as the examples do)";
@@ -71,6 +74,26 @@ final class WorkspaceChecks {
             out.agent(WORKSPACE_SECRETS, Severity.OK, a, where, "the working directory holds no .env of the fleet",
                     null);
         }
+        checkState(a, fleetDir, dir, where, out);
+    }
+
+    /**
+     * The state directory in or around the working directory. The runner refuses such
+     * a Docker job before it starts; a host process would simply have it.
+     */
+    private static void checkState(AgentView a, Path fleetDir, Path dir, FieldOrigin where, Findings out) {
+        Path state = real(real(fleetDir).resolve(STATE_DIR));
+        if (!(state.startsWith(dir) || dir.startsWith(state))) {
+            out.agent(WORKSPACE_STATE, Severity.OK, a, where, "herdctl's state (" + STATE_DIR + ") is outside the "
+                    + "working directory", null);
+            return;
+        }
+        String relation = dir.startsWith(state) ? "lies inside" : "holds";
+        out.agent(WORKSPACE_STATE, Severity.HIGH, a, where, "the working directory " + dir + " " + relation
+                + " herdctl's state directory " + state + " (the audit trail, alerts, broker data and sessions): "
+                + (a.inDocker() ? "the runner refuses every job of this agent before a container starts"
+                        : "the agent runs on the host and can read and rewrite the record of its own jobs"),
+                MOVE + "; or keep the state elsewhere (./herdctl up --state-dir, HERDCTL_STATE_DIR)");
     }
 
     private static String shortList(List<String> files) {

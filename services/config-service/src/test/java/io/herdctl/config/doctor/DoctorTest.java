@@ -408,6 +408,18 @@ class DoctorTest {
                 "working_directory");
     }
 
+    @Test
+    void aWorkingDirectoryAroundHerdctlsStateIsHigh() throws IOException {
+        DoctorReport holds = examine(FLEET, GOOD.replace("working_directory: ../workspace", "working_directory: .."));
+        Finding f = only(holds, "workspace-state");
+        assertFinding(f, Severity.HIGH, "agents/a.yaml", 2, "working_directory");
+        assertTrue(f.message().contains("holds herdctl's state directory")
+                && f.message().contains("the runner refuses every job"), f::message);
+
+        assertFinding(only(examine(FLEET, GOOD), "workspace-state"), Severity.OK, "agents/a.yaml", 2,
+                "working_directory");
+    }
+
     // ---- 11. MCP servers ---------------------------------------------------------------------------
 
     @Test

@@ -41,13 +41,15 @@ public final class ContainerSpecFactory {
     private final String stackLabel;
     private final EgressPolicy egress;
     private final HostPaths hostPaths;
+    private final StateGuard stateGuard;
 
     /**
-     * @param hostPaths how the runner's paths (workspace, sessions) appear on the engine's host,
-     *                  for bind mount sources
+     * @param hostPaths  how the runner's paths (workspace, sessions) appear on the engine's host,
+     *                   for bind mount sources
+     * @param stateGuard the state directories no bind source may be, contain or lie in
      */
     public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
-            String stackLabel, EgressPolicy egress, HostPaths hostPaths) {
+            String stackLabel, EgressPolicy egress, HostPaths hostPaths, StateGuard stateGuard) {
         this.defaultUser = defaultUser;
         this.defaultPidsLimit = defaultPidsLimit;
         this.tmpfsSize = tmpfsSize;
@@ -55,6 +57,13 @@ public final class ContainerSpecFactory {
         this.stackLabel = stackLabel;
         this.egress = egress;
         this.hostPaths = hostPaths;
+        this.stateGuard = stateGuard;
+    }
+
+    /** Without a state directory to keep out of containers. */
+    public ContainerSpecFactory(String defaultUser, long defaultPidsLimit, String tmpfsSize, String runnerId,
+            String stackLabel, EgressPolicy egress, HostPaths hostPaths) {
+        this(defaultUser, defaultPidsLimit, tmpfsSize, runnerId, stackLabel, egress, hostPaths, StateGuard.NONE);
     }
 
     /** Without egress control (the agent's own network and env), sharing the engine's filesystem. */
@@ -122,14 +131,15 @@ public final class ContainerSpecFactory {
         if (!mode.equals("rw") && !mode.equals("ro")) {
             throw new JobRejectedException("docker.workspace_mode \"" + mode + "\" is not rw or ro");
         }
-        binds.add(new ContainerPlan.Mount(hostPaths.toHost(agent.workingDirectory()), WORKSPACE, mode.equals("ro")));
+        binds.add(new ContainerPlan.Mount(checkedSource("working directory", agent.workingDirectory()), WORKSPACE,
+                mode.equals("ro")));
         for (String volume : docker.volumes()) {
             String[] parts = volume.split(":");
             if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith("/")) {
                 throw new JobRejectedException("docker.volumes entry \"" + volume + "\" is not host:container[:ro|rw]");
             }
-            binds.add(new ContainerPlan.Mount(parts[0].startsWith("/") ? hostPaths.toHost(parts[0]) : parts[0], parts[1],
-                    parts.length == 3 && parts[2].equals("ro")));
+            binds.add(new ContainerPlan.Mount(parts[0].startsWith("/") ? checkedSource("docker.volumes source", parts[0])
+                    : parts[0], parts[1], parts.length == 3 && parts[2].equals("ro")));
         }
         if (claudeHome != null) {
             binds.add(new ContainerPlan.Mount(hostPaths.toHost(claudeHome), HOME + "/.claude", false));
@@ -179,6 +189,16 @@ public final class ContainerSpecFactory {
                 List.copyOf(ports),
                 true,
                 docker.hostConfig());
+    }
+
+    /** The bind source as the engine mounts it, links resolved, refused when it would expose herdctl's state. */
+    private String checkedSource(String what, String path) {
+        String source = hostPaths.toHostResolved(path);
+        String refusal = stateGuard.refusal(what, path, source);
+        if (refusal != null) {
+            throw new JobRejectedException(refusal);
+        }
+        return source;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.herdctl.runner.docker;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,6 +115,23 @@ public final class HostPaths {
             }
         }
         return p;
+    }
+
+    /**
+     * The engine's view of {@code path} with symbolic links resolved first where this
+     * runner can see the path, so the directory checked is the directory mounted;
+     * a path that exists only on the engine's host is mapped as given.
+     */
+    public String toHostResolved(String path) {
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        try {
+            if (Files.exists(p)) {
+                p = p.toRealPath();
+            }
+        } catch (IOException e) {
+            // Unreadable here: the engine resolves it on its host, as before.
+        }
+        return toHost(p.toString());
     }
 
     private static String normalize(String path) {

@@ -45,6 +45,7 @@ import io.herdctl.runner.docker.DuplicateJobException;
 import io.herdctl.runner.docker.EgressPolicy;
 import io.herdctl.runner.docker.HostPaths;
 import io.herdctl.runner.docker.JobRejectedException;
+import io.herdctl.runner.docker.StateGuard;
 import io.herdctl.runner.messaging.JobEvents;
 import io.herdctl.runner.output.ParsedLine;
 import io.herdctl.runner.output.SecretRedactor;
@@ -121,9 +122,11 @@ public class JobRunner {
                     egress.allowAgentNetworks() ? "allowed" : "refused", egress.proxy() == null ? "not set" : egress.proxy());
         }
         HostPaths hostPaths = HostPaths.resolve(settings.hostPaths(), engine);
+        StateGuard stateGuard = StateGuard.of(settings.stateDir(), hostPaths);
+        LOG.infof("job containers never mount herdctl's state: %s", stateGuard);
         ContainerSpecFactory plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),
                 settings.defaultPidsLimit(), settings.tmpfsSize(), runnerId, settings.stackLabel().orElse(null), egress,
-                hostPaths);
+                hostPaths, stateGuard);
         ContainerRuntime fresh = new ContainerRuntime(engine, plans, settings.stateDir().resolve("sessions"));
         this.containers = fresh;
         this.warm = new WarmPoolRuntime(engine, plans, fresh);

@@ -180,6 +180,13 @@ class JobRunnerDockerTest {
             JobRequested bypass = request(topics, new AgentSpec(h.qualifiedName(), h.name(), h.fleetPath(), null,
                     h.sourceFile(), h.workingDirectory(), null, null, null, null, "bypassPermissions", Map.of(),
                     h.docker(), 1, null, null, null, null, null, null, null), "x");
+            // The runner's state (target/runner-state in tests) lies in this workspace: the audit trail is not an
+            // agent's to read or rewrite.
+            AgentSpec s = agent("snooper", true, IMAGE, Map.of());
+            String stateParent = Path.of("target").toAbsolutePath().toString();
+            JobRequested snoop = request(topics, new AgentSpec(s.qualifiedName(), s.name(), s.fleetPath(), null,
+                    s.sourceFile(), stateParent, null, null, null, null, "acceptEdits", Map.of(), s.docker(), 1, null,
+                    null, null, null, null, null, null), "x");
 
             JobStatusChanged failed = terminal(topics, fails.jobId());
             assertEquals(JobStatus.FAILED, failed.status());
@@ -203,6 +210,12 @@ class JobRunnerDockerTest {
             assertEquals(JobStatus.FAILED, refused.status());
             assertTrue(refused.error().contains("bypassPermissions and docker.enabled: false"), refused.error());
             assertTrue(refused.error().contains("was not started"), refused.error());
+
+            JobStatusChanged exposed = terminal(topics, snoop.jobId());
+            assertEquals(JobStatus.FAILED, exposed.status());
+            assertTrue(exposed.error().contains("working directory \"" + stateParent + "\" contains herdctl's state "
+                    + "directory"), exposed.error());
+            assertTrue(containersOf(snoop.jobId()).isEmpty(), "no container was created for it");
         }
     }
 
