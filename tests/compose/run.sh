@@ -24,6 +24,8 @@ export HERDCTL_KAFKA_HOST_PORT="$kafka_port"
 work="$(mktemp -d /tmp/herdctl-compose-e2e.XXXXXX)"
 cp -r "$here/fleet" "$work/fleet"
 export HERDCTL_FLEET_DIR="$work/fleet" HERDCTL_STATE_DIR="$work/state"
+HERDCTL_SERVICE_TOKEN="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+export HERDCTL_SERVICE_TOKEN
 internet="$project-internet"      # the fake internet: TEST-NET-2
 lan="$project-lan"                # a private network a whitelisted name may point into
 net_image="herdctl/test-net:latest"
@@ -57,7 +59,8 @@ cid() { docker ps -q --filter "label=com.docker.compose.project=$project" --filt
 in_service() { local s="$1"; shift; docker exec "$(cid "$s" | head -n 1)" "$@" 2>&1; }
 audit_get() { in_service audit-service curl -s "http://127.0.0.1:3244$1"; }
 trigger() { # trigger <agent> → job id
-  in_service scheduler-service curl -s -X POST -H 'Content-Type: application/json' -d '{}' \
+  in_service scheduler-service curl -s -X POST -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $HERDCTL_SERVICE_TOKEN" -d '{}' \
     "http://127.0.0.1:3241/api/agents/$1/trigger" | sed -n 's/.*"jobId":"\([^"]*\)".*/\1/p'
 }
 wait_job() { # wait_job <id> [timeout] → final status
@@ -180,6 +183,8 @@ for gw in $gateways; do
 done
 
 section "a job through the restricted network"
+check "a trigger without the service token: refused" 401 "$(in_service scheduler-service curl -s -o /dev/null \
+  -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:3241/api/agents/prober/trigger)"
 job=$(trigger prober)
 if [ -z "$job" ]; then fail "trigger prober"; else
   check "prober job $job" completed "$(wait_job "$job")"

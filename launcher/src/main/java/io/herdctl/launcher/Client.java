@@ -34,16 +34,29 @@ final class Client {
     private final String scheduler;
     private final String dashboard;
     private final PrintStream out;
+    private final java.util.Optional<String> serviceToken;
 
-    Client(String scheduler, String dashboard, PrintStream out) {
+    /** @param serviceToken what the scheduler's write endpoints ask for, when the stack has one */
+    Client(String scheduler, String dashboard, java.util.Optional<String> serviceToken, PrintStream out) {
         this.scheduler = scheduler;
         this.dashboard = dashboard;
+        this.serviceToken = serviceToken;
         this.out = out;
     }
 
     static Client fromEnvironment(PrintStream out) {
         return new Client(System.getenv().getOrDefault("HERDCTL_SCHEDULER_URL", "http://127.0.0.1:3241"),
-                System.getenv().getOrDefault("HERDCTL_DASHBOARD_URL", "http://127.0.0.1:3232"), out);
+                System.getenv().getOrDefault("HERDCTL_DASHBOARD_URL", "http://127.0.0.1:3232"),
+                ServiceTokens.forCommands(System.getenv(), ServiceTokens.file()), out);
+    }
+
+    /** A change to the fleet: it carries the service token, which the scheduler asks of every write. */
+    private HttpRequest.Builder write(String path, Object body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheduler + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        serviceToken.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
     }
 
     int trigger(Deque<String> args) throws IOException, InterruptedException {
@@ -70,10 +83,9 @@ final class Client {
         if (agent == null) {
             throw new IllegalArgumentException("usage: herdctl trigger <agent> [--prompt P] [--schedule S] [--wait]");
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(scheduler + "/api/agents/"
+        HttpResponse<String> r = send(write("/api/agents/"
                 + java.net.URLEncoder.encode(agent, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
-                + "/trigger")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+                + "/trigger", body));
         JsonNode answer = JSON.readTree(r.body());
         if (r.statusCode() != 202) {
             out.println("herdctl: " + answer.path("error").path("message").asText(r.body()));
@@ -194,9 +206,7 @@ final class Client {
         if (reason != null) {
             body.put("reason", reason);
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(scheduler + "/api/fleet/" + action))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        HttpResponse<String> r = send(write("/api/fleet/" + action, body));
         JsonNode answer = JSON.readTree(r.body());
         if (r.statusCode() != 200) {
             out.println("herdctl: " + answer.path("error").path("message").asText(r.body()));

@@ -35,11 +35,14 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String serviceToken;
     private volatile boolean closed;
 
     private EmbeddedStack(StackOptions options, EmbeddedKafkaBroker broker) {
         this.options = options;
         this.broker = broker;
+        String given = System.getenv(ServiceTokens.ENV);
+        this.serviceToken = given != null && !given.isBlank() ? given.strip() : ServiceTokens.generate();
     }
 
     /** Starts everything and returns once every service reports ready; on any failure nothing is left running. */
@@ -92,6 +95,14 @@ public final class EmbeddedStack implements AutoCloseable {
         return options;
     }
 
+    /**
+     * The token scheduler-service asks of every call that changes the fleet;
+     * {@code HERDCTL_SERVICE_TOKEN} when the launcher has it, else made for this start.
+     */
+    public String serviceToken() {
+        return serviceToken;
+    }
+
     /** The service processes, for checks such as which addresses they listen on. */
     public List<ProcessHandle> processes() {
         return processes.values().stream().map(Process::toHandle).toList();
@@ -126,12 +137,18 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         cmd.addAll(List.of("-jar", options.jarOf(s).toString()));
         Path log = options.logDir().resolve(s.module() + ".log");
+        ProcessBuilder process = new ProcessBuilder(cmd)
+                .directory(options.stateDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // In the environment, not on the command line where ps shows it; and only for the scheduler, which asks
+        // for it, and the dashboard, which presents it. The runner (and its host-process jobs) never has it.
+        process.environment().remove(ServiceTokens.ENV);
+        if (s == Service.SCHEDULER || s == Service.DASHBOARD) {
+            process.environment().put(ServiceTokens.ENV, serviceToken);
+        }
         try {
-            return new ProcessBuilder(cmd)
-                    .directory(options.stateDir().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+            return process.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + s.module(), e);
         }

@@ -126,12 +126,20 @@ public final class Herdctl {
         long started = System.nanoTime();
         EmbeddedStack stack = EmbeddedStack.start(options);
         double seconds = (System.nanoTime() - started) / 1e9;
+        Path tokenFile = ServiceTokens.file();
+        try {
+            ServiceTokens.write(tokenFile, stack.serviceToken());
+        } catch (java.io.IOException e) {
+            System.out.println("herdctl: cannot write the service token to " + tokenFile + " (" + e.getMessage()
+                    + "); herdctl commands need HERDCTL_SERVICE_TOKEN to trigger, stop or resume");
+        }
         JobWatcher watcher = new JobWatcher(stack.bootstrapServers(), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nherdctl: stopping (services, then the broker, then any leftover container)");
             watcher.close();
             stack.close();
+            ServiceTokens.removeIfOurs(tokenFile, stack.serviceToken());
             System.out.println("herdctl: stopped");
             stopped.countDown();
         }, "herdctl-shutdown"));
@@ -143,9 +151,10 @@ public final class Herdctl {
                   kafka       %s
                   job logs    %s
                   logs        %s
+                  token       %s (asked of triggers and the kill switch; herdctl commands read it)
                 Press Ctrl-C to stop.
                 %n""", seconds, stack.url(StackOptions.Service.DASHBOARD), stack.url(StackOptions.Service.DASHBOARD),
-                stack.bootstrapServers(), options.jobsDir(), options.logDir());
+                stack.bootstrapServers(), options.jobsDir(), options.logDir(), tokenFile);
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -19,7 +19,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public final class FakeScheduler implements AutoCloseable {
 
-    public record Received(String path, String body) {
+    /** The service token the dashboard under test is given, which it must present on every call here. */
+    public static final String TOKEN = "6b1e0c9d8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918f7e6d5c";
+
+    /** @param authorization the request's {@code Authorization} header, or null */
+    public record Received(String path, String body, String authorization) {
     }
 
     private final HttpServer server;
@@ -29,7 +33,7 @@ public final class FakeScheduler implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/agents/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(exchange.getRequestURI().getPath(), body));
+            received.add(new Received(exchange.getRequestURI().getPath(), body, authorization(exchange)));
             byte[] answer = "{\"jobId\":\"job-2026-03-05-fake01\",\"status\":\"pending\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(202, answer.length);
@@ -37,7 +41,8 @@ public final class FakeScheduler implements AutoCloseable {
             exchange.close();
         });
         server.createContext("/api/schedules", exchange -> {
-            received.add(new Received(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath(), ""));
+            received.add(new Received(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath(), "",
+                    authorization(exchange)));
             String path = exchange.getRequestURI().getPath();
             int status = 200;
             String json;
@@ -74,7 +79,7 @@ public final class FakeScheduler implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             if (exchange.getRequestMethod().equals("POST")) {
-                received.add(new Received("POST " + path, body));
+                received.add(new Received("POST " + path, body, authorization(exchange)));
             }
             int status = 200;
             if (path.equals("/api/fleet/stop")) {
@@ -98,6 +103,10 @@ public final class FakeScheduler implements AutoCloseable {
     }
 
     private volatile boolean stopped;
+
+    private static String authorization(com.sun.net.httpserver.HttpExchange exchange) {
+        return exchange.getRequestHeaders().getFirst("Authorization");
+    }
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -135,7 +144,7 @@ public final class FakeScheduler implements AutoCloseable {
                 throw new IllegalStateException("cannot start the fake scheduler: " + e.getMessage(), e);
             }
             return Map.of("quarkus.rest-client.scheduler.url", scheduler.url(),
-                    "quarkus.rest-client.config.url", scheduler.url());
+                    "quarkus.rest-client.config.url", scheduler.url(), "herdctl.service-token", TOKEN);
         }
 
         @Override

@@ -40,6 +40,8 @@ class TriggerProxyTest {
                 .body("jobId", equalTo("job-2026-03-05-fake01"));
         FakeScheduler.Received received = scheduler.next();
         assertEquals("/api/agents/hello/trigger", received.path());
+        assertEquals("Bearer " + FakeScheduler.TOKEN, received.authorization(),
+                "the dashboard presents the service token the scheduler's write endpoints require");
         return JSON.readTree(received.body());
     }
 
@@ -136,6 +138,7 @@ class TriggerProxyTest {
             stop = scheduler.next();
         }
         assertEquals("POST /api/fleet/stop", stop.path());
+        assertEquals("Bearer " + FakeScheduler.TOKEN, stop.authorization());
         JsonNode body = JSON.readTree(stop.body());
         assertEquals("dashboard", body.get("requestedBy").asText(), "no sign-in in this mode: the dashboard itself");
         assertEquals("drill", body.get("reason").asText());

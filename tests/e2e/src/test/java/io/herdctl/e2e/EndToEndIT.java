@@ -237,6 +237,11 @@ class EndToEndIT {
 
     /** Runs {@code herdctl <args>} against this stack; returns its exit code and output. */
     static String[] cli(String... args) throws Exception {
+        return cliWithToken(stack.serviceToken(), args);
+    }
+
+    /** @param token the service token the command gets in HERDCTL_SERVICE_TOKEN */
+    static String[] cliWithToken(String token, String... args) throws Exception {
         Path home = Path.of(System.getProperty("herdctl.home", "../..")).toAbsolutePath().normalize();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", home.resolve("launcher/target/herdctl-launcher.jar").toString()));
@@ -246,6 +251,7 @@ class EndToEndIT {
         pb.environment().put("HERDCTL_DASHBOARD_URL", stack.url(Service.DASHBOARD));
         pb.environment().put("HERDCTL_AUDIT_URL", stack.url(Service.AUDIT));
         pb.environment().put("HERDCTL_KAFKA", stack.bootstrapServers());
+        pb.environment().put("HERDCTL_SERVICE_TOKEN", token);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "herdctl " + String.join(" ", args) + " did not end");
@@ -287,6 +293,24 @@ class EndToEndIT {
         assertEquals("0", schedules[0], schedules[1]);
         assertTrue(schedules[1].contains(AGENT) && schedules[1].contains("tick") && schedules[1].contains("20s"),
                 schedules[1]);
+    }
+
+    @Test
+    void theSchedulerTakesNoChangeWithoutTheServiceToken() throws Exception {
+        // What an agent with network: host, or any local user, can send: the scheduler's port, no token.
+        for (String path : List.of("/api/agents/" + AGENT + "/trigger", "/api/fleet/stop")) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(Service.SCHEDULER) + path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"requestedBy\":\"agent\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), path + ": " + r.body());
+            assertTrue(r.body().contains("SERVICE_TOKEN_REQUIRED"), r.body());
+        }
+        assertTrue(get(stack.url(Service.SCHEDULER) + "/api/fleet").body().contains("\"stopped\":false"),
+                "the fleet was not stopped");
+        String[] wrong = cliWithToken("not-the-token-of-this-stack-0123456789abcdef", "stop", "--all", "--timeout", "1");
+        assertEquals("2", wrong[0], wrong[1]);
+        assertTrue(wrong[1].contains("service token"), wrong[1]);
     }
 
     private static String jobIdIn(String text) {

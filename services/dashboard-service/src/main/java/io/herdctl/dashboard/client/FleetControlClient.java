@@ -8,10 +8,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** scheduler-service's kill switch: its state, and stopping or resuming the fleet. */
 @RegisterRestClient(configKey = "scheduler")
+@RegisterProvider(ServiceTokenHeader.class)
 @Path("/api/fleet")
 public interface FleetControlClient {
 

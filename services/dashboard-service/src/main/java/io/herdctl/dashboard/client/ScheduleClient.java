@@ -8,10 +8,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** scheduler-service's schedule API: the schedules with their next fire, and switching one on or off. */
 @RegisterRestClient(configKey = "scheduler")
+@RegisterProvider(ServiceTokenHeader.class)
 @Path("/api/schedules")
 public interface ScheduleClient {
 

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** scheduler-service's trigger API; the scheduler owns job ids and capacity. */
 @RegisterRestClient(configKey = "scheduler")
+@RegisterProvider(ServiceTokenHeader.class)
 @Path("/api/agents")
 public interface SchedulerClient {
 
