@@ -26,10 +26,23 @@ public final class OcsfFinding {
     public static final int TYPE_UID = CLASS_UID * 100 + ACTIVITY_CREATE;
     public static final String OCSF_VERSION = "1.3.0";
 
-    /** What the audit service knows about the job beyond the line: where it ran. */
-    public record Context(String containerId, String runnerId, String lineType) {
+    /**
+     * What the audit service knows about the job beyond the line: where it ran, and
+     * what the finding was read from ({@code finding_info.data_sources}): a topic, or
+     * the proxy's log.
+     */
+    public record Context(String containerId, String runnerId, String lineType, String dataSource) {
 
         public static final Context NONE = new Context(null, null, null);
+
+        /** A finding read from a job's output lines. */
+        public Context(String containerId, String runnerId, String lineType) {
+            this(containerId, runnerId, lineType, Topics.JOB_OUTPUT);
+        }
+
+        public Context {
+            dataSource = dataSource == null ? Topics.JOB_OUTPUT : dataSource;
+        }
     }
 
     private OcsfFinding() {
@@ -98,7 +111,7 @@ public final class OcsfFinding {
             info.put("first_seen_time", alert.lineTime().toEpochMilli());
             info.put("last_seen_time", alert.lineTime().toEpochMilli());
         }
-        info.put("data_sources", List.of(Topics.JOB_OUTPUT));
+        info.put("data_sources", List.of(ctx.dataSource()));
         doc.put("finding_info", info);
 
         Map<String, Object> job = new LinkedHashMap<>();

@@ -42,6 +42,18 @@ class OcsfFindingTest {
         assertTrue(evidence.path("data").path("line").asText().contains("[REDACTED:secret-in-output]"));
         assertEquals("job-2026-11-29-abc123", doc.path("resources").get(0).path("uid").asText());
         assertEquals("builder", doc.path("resources").get(1).path("name").asText());
+        assertEquals(Topics.JOB_OUTPUT, doc.path("finding_info").path("data_sources").get(0).asText(),
+                "a finding on an output line was read from the job-output topic");
+    }
+
+    @Test
+    void theDataSourceSaysWhatTheFindingWasReadFrom() throws Exception {
+        JsonNode egress = EventJson.mapper().readTree(OcsfFinding.json(ALERT,
+                new OcsfFinding.Context(null, null, "egress", "squid-access-log")));
+        assertEquals("squid-access-log", egress.path("finding_info").path("data_sources").get(0).asText());
+        assertEquals(1, egress.path("finding_info").path("data_sources").size());
+        JsonNode none = EventJson.mapper().readTree(OcsfFinding.json(ALERT, OcsfFinding.Context.NONE));
+        assertEquals(Topics.JOB_OUTPUT, none.path("finding_info").path("data_sources").get(0).asText());
     }
 
     @Test

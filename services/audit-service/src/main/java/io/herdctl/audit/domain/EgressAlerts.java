@@ -26,6 +26,8 @@ public final class EgressAlerts {
     public static final String UNKNOWN_AGENT = "unknown";
     /** The OCSF evidence's {@code line_type} of an egress alert. */
     public static final String LINE_TYPE = "egress";
+    /** The OCSF finding's {@code data_sources}: what the refusal was read from. */
+    public static final String DATA_SOURCE = "squid-access-log";
 
     private EgressAlerts() {
     }

@@ -34,9 +34,13 @@ public final class JobContexts {
         }
     }
 
-    /** The OCSF context of a line of the job: its container and runner when known. */
-    public synchronized OcsfFinding.Context of(String jobId, String lineType) {
+    /**
+     * The OCSF context of a finding on the job: its container and runner when known,
+     * and what the finding was read from.
+     */
+    public synchronized OcsfFinding.Context of(String jobId, String lineType, String dataSource) {
         Where w = jobs.get(jobId);
-        return new OcsfFinding.Context(w == null ? null : w.containerId(), w == null ? null : w.runnerId(), lineType);
+        return new OcsfFinding.Context(w == null ? null : w.containerId(), w == null ? null : w.runnerId(), lineType,
+                dataSource);
     }
 }

@@ -15,6 +15,7 @@ import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.KeyedSend;
 import io.herdctl.events.OcsfFinding;
+import io.herdctl.events.Topics;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
@@ -40,18 +41,24 @@ public class AlertPublisher {
         this.alerts = alerts;
     }
 
+    /** Alerts on a job's output lines: {@link #publish(List, String, String)} from {@link Topics#JOB_OUTPUT}. */
+    public void publish(List<AuditAlertRaised> raised, String lineType) {
+        publish(raised, lineType, Topics.JOB_OUTPUT);
+    }
+
     /**
      * Publishes the alerts and waits for the broker, then stores them. {@code lineType}
-     * is the OCSF evidence's line type; the container and runner come from the job's status.
+     * is the OCSF evidence's line type, {@code dataSource} what they were read from (a
+     * topic, or the proxy's log); the container and runner come from the job's status.
      */
-    public void publish(List<AuditAlertRaised> raised, String lineType) {
+    public void publish(List<AuditAlertRaised> raised, String lineType, String dataSource) {
         if (raised.isEmpty()) {
             return;
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         List<String> documents = new ArrayList<>();
         for (AuditAlertRaised alert : raised) {
-            String document = OcsfFinding.json(alert, record.contexts().of(alert.jobId(), lineType));
+            String document = OcsfFinding.json(alert, record.contexts().of(alert.jobId(), lineType, dataSource));
             documents.add(document);
             acks.add(KeyedSend.send(alerts, alert.jobId(), document));
             LOG.infof("alert %s (%s) on job %s%s", alert.ruleId(), alert.severity().wire(), alert.jobId(),

@@ -16,6 +16,7 @@ import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.AuditAlertRaised;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.FleetControl;
+import io.herdctl.events.Topics;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -56,7 +57,7 @@ public class FleetControlListener {
         }
         AuditAlertRaised alert = FleetControlLog.alert(change, Instant.now());
         if (!record.alerts().contains(alert.eventId())) {
-            alerts.publish(List.of(alert), "fleet-control");
+            alerts.publish(List.of(alert), "fleet-control", Topics.FLEET_CONTROL);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.herdctl.audit.service.AuditRecord;
 import io.herdctl.events.EventJson;
 import io.herdctl.events.JobRequested;
 import io.herdctl.events.JobStatusChanged;
+import io.herdctl.events.Topics;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -60,7 +61,7 @@ public class JobRecordListener {
         record.metadata().workspace(status.jobId(), status.workspace());
         Instant lineTime = status.finishedAt() != null ? status.finishedAt() : status.time();
         alerts.publish(WorkspaceAlerts.of(status.jobId(), status.agent(), status.workspace(), record.rules()::redact,
-                lineTime, Instant.now()), WorkspaceAlerts.LINE_TYPE);
+                lineTime, Instant.now()), WorkspaceAlerts.LINE_TYPE, Topics.JOB_STATUS);
     }
 
     @Incoming(REQUESTS_CHANNEL)

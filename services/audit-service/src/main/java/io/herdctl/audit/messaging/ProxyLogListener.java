@@ -200,7 +200,7 @@ public class ProxyLogListener {
                 }
             }
             full = batch.size() >= MAX_BATCH;
-            alerts.publish(batch, EgressAlerts.LINE_TYPE);
+            alerts.publish(batch, EgressAlerts.LINE_TYPE, EgressAlerts.DATA_SOURCE);
             waiting.removeIf(done::contains);
             refusals.addAndGet(batch.size());
             unattributed.addAndGet(batch.stream().filter(a -> EgressAlerts.UNATTRIBUTED_JOB.equals(a.jobId())).count());

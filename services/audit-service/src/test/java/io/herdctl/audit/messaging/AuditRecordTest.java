@@ -219,6 +219,8 @@ class AuditRecordTest {
             List<String> findings = alerts.stream().filter(r -> r.key().equals(job)).map(ConsumerRecord::value).toList();
             assertTrue(findings.stream().allMatch(f -> f.contains("workspace-sensitive-change")), findings.toString());
             assertTrue(findings.stream().anyMatch(f -> f.contains("the agent's own configuration file")));
+            assertTrue(findings.stream().allMatch(f -> f.contains("\"data_sources\":[\"" + Topics.JOB_STATUS + "\"]")),
+                    "read from the job's terminal status: " + findings.get(0));
 
             // Delivered again: the same file, the same alerts, kept once.
             topics.send(Topics.JOB_STATUS, job, EventJson.write(end));

@@ -151,6 +151,8 @@ class ProxyLogListenerTest {
             assertEquals("c0ffee-" + job, finding.path("evidences").path(0).path("container").path("uid").asText(),
                     "the container, from the job's status");
             assertEquals("egress", finding.path("evidences").path(0).path("data").path("line_type").asText());
+            assertEquals("squid-access-log", finding.path("finding_info").path("data_sources").path(0).asText(),
+                    "an egress finding names the proxy's log as its source, not the job's output");
         }
 
         given().get("/api/alerts?job=" + job + "&rule=egress-denied").then().statusCode(200)
