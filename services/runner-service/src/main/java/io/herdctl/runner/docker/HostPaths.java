@@ -118,20 +118,51 @@ public final class HostPaths {
     }
 
     /**
-     * The engine's view of {@code path} with symbolic links resolved first where this
-     * runner can see the path, so the directory checked is the directory mounted;
-     * a path that exists only on the engine's host is mapped as given.
+     * The engine's view of {@code path} with symbolic links resolved first, so the
+     * directory checked is the directory mounted: the longest part of the path that
+     * exists here is resolved, the rest (which the engine creates) appended. A path
+     * that exists only on the engine's host is mapped as given.
+     *
+     * @throws JobRejectedException when a component is a link this runner cannot
+     *         follow: the engine would follow it on its host, to a directory nobody checked
      */
     public String toHostResolved(String path) {
         Path p = Path.of(path).toAbsolutePath().normalize();
-        try {
-            if (Files.exists(p)) {
-                p = p.toRealPath();
+        Path prefix = p.getRoot();
+        Path existing = null;
+        int existingNames = 0;
+        for (int i = 0; i < p.getNameCount(); i++) {
+            prefix = prefix.resolve(p.getName(i));
+            if (Files.isSymbolicLink(prefix) && !Files.exists(prefix)) {
+                throw new JobRejectedException("\"" + path + "\" goes through the link " + prefix + " -> "
+                        + linkTarget(prefix) + ", which this runner cannot follow; the Docker engine would follow it "
+                        + "on its host to a directory nobody checked. Name the real directory instead");
             }
-        } catch (IOException e) {
-            // Unreadable here: the engine resolves it on its host, as before.
+            if (!Files.exists(prefix)) {
+                break;
+            }
+            existing = prefix;
+            existingNames = i + 1;
         }
-        return toHost(p.toString());
+        Path resolved = p;
+        if (existing != null) {
+            try {
+                Path real = existing.toRealPath();
+                resolved = existingNames < p.getNameCount() ? real.resolve(p.subpath(existingNames, p.getNameCount()))
+                        : real;
+            } catch (IOException e) {
+                // Unreadable here: the engine resolves it on its host, as before.
+            }
+        }
+        return toHost(resolved.toString());
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "(unreadable)";
+        }
     }
 
     private static String normalize(String path) {

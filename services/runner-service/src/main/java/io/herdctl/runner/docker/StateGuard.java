@@ -38,14 +38,23 @@ public final class StateGuard {
      */
     public static StateGuard of(Path stateDir, HostPaths hostPaths) {
         Set<Path> guarded = new LinkedHashSet<>();
-        guarded.add(Path.of(hostPaths.toHostResolved(stateDir.toString())));
-        Path sessionsOnHost = Path.of(hostPaths.toHostResolved(stateDir.resolve("sessions").toString()));
+        guarded.add(onHost(stateDir, hostPaths));
+        Path sessionsOnHost = onHost(stateDir.resolve("sessions"), hostPaths);
         // The state directory before its sessions directory, so a message names the directory the operator set.
         if (sessionsOnHost.getParent() != null) {
             guarded.add(sessionsOnHost.getParent());
         }
         guarded.add(sessionsOnHost);
         return new StateGuard(List.copyOf(guarded));
+    }
+
+    private static Path onHost(Path dir, HostPaths hostPaths) {
+        try {
+            return Path.of(hostPaths.toHostResolved(dir.toString()));
+        } catch (JobRejectedException e) {
+            // A state directory behind a broken link: guard the path as written; the runner fails on it soon enough.
+            return Path.of(hostPaths.toHost(dir.toAbsolutePath().normalize().toString()));
+        }
     }
 
     /** The protected directories as the engine sees them. */

@@ -1,5 +1,7 @@
 package io.herdctl.runner.service;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,6 +124,12 @@ public class JobRunner {
                     egress.allowAgentNetworks() ? "allowed" : "refused", egress.proxy() == null ? "not set" : egress.proxy());
         }
         HostPaths hostPaths = HostPaths.resolve(settings.hostPaths(), engine);
+        try {
+            // Resolved once here, so it must exist (with its links) before the guard reads it.
+            Files.createDirectories(settings.stateDir().resolve("sessions"));
+        } catch (IOException e) {
+            LOG.warnf("cannot create %s: %s", settings.stateDir().resolve("sessions"), e.getMessage());
+        }
         StateGuard stateGuard = StateGuard.of(settings.stateDir(), hostPaths);
         LOG.infof("job containers never mount herdctl's state: %s", stateGuard);
         ContainerSpecFactory plans = new ContainerSpecFactory(settings.defaultUser().orElseGet(RunnerIdentity::defaultUser),

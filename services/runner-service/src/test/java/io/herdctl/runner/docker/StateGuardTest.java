@@ -77,6 +77,26 @@ class StateGuardTest {
     }
 
     @Test
+    void aLinkTheRunnerCannotFollowIsRefusedWhateverItPointsAt() throws IOException {
+        // In Compose the runner sees the fleet at /fleet; a link to the host's own path of the fleet dangles there,
+        // yet the engine would follow it on the host. Here: a link to a path that does not exist for the runner.
+        Files.createDirectories(fleet.resolve(".herdctl"));
+        Path workspace = Files.createDirectories(fleet.resolve("workspace"));
+        Files.createSymbolicLink(workspace.resolve("b"), Path.of("/home/me/fleet"));
+        ContainerSpecFactory factory = guarded(StateGuard.of(fleet.resolve(".herdctl"), HostPaths.IDENTITY),
+                HostPaths.IDENTITY);
+
+        for (String dir : List.of(workspace + "/b", workspace + "/b/sub")) {
+            String refusal = refusal(factory, job(dir, List.of()));
+            assertTrue(refusal.contains("goes through the link " + workspace + "/b -> /home/me/fleet, which this runner "
+                    + "cannot follow"), refusal);
+        }
+        ContainerPlan created = ContainerSpecFactoryTest.plan(factory, job(workspace + "/new/dir", List.of()), Map.of());
+        assertEquals(workspace.toRealPath() + "/new/dir", created.binds().get(0).hostPath(),
+                "a directory the engine will create is resolved up to the part that exists");
+    }
+
+    @Test
     void aRunnerInAContainerComparesTheEnginesPaths() {
         // The Compose layout: the fleet read at /fleet, only the sessions of the host's state mounted, the state
         // directory itself at a path of the container's own.
