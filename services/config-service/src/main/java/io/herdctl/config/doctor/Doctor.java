@@ -22,21 +22,34 @@ public final class Doctor {
     private final SensitivePaths paths;
     private final DotEnvCheck dotEnv;
     private final SkillChecks skills;
+    private final Path stateDir;
 
     /**
-     * @param homes home directories to treat as too broad for a working directory or volume (besides the
-     *              {@code /home/NAME}, {@code /Users/NAME} and {@code /root} shapes)
-     * @param git   how git is asked about {@code .env}
+     * @param homes    home directories to treat as too broad for a working directory or volume (besides the
+     *                 {@code /home/NAME}, {@code /Users/NAME} and {@code /root} shapes)
+     * @param git      how git is asked about {@code .env}
+     * @param stateDir where the stack keeps its state, or null for {@code ./herdctl up}'s default,
+     *                 {@code .herdctl} in the fleet directory
      */
-    Doctor(List<Path> homes, GitProbe git) {
+    Doctor(List<Path> homes, GitProbe git, Path stateDir) {
         this.paths = new SensitivePaths(homes);
         this.dotEnv = new DotEnvCheck(git);
         this.skills = new SkillChecks(homes.isEmpty() ? null : homes.get(0));
+        this.stateDir = stateDir;
     }
 
-    /** For this machine: its user's home directory, and git from the PATH with a short deadline. */
+    Doctor(List<Path> homes, GitProbe git) {
+        this(homes, git, null);
+    }
+
+    /**
+     * For this machine: its user's home directory, git from the PATH with a short deadline, and the state
+     * directory {@code HERDCTL_STATE_DIR} names when it is an absolute path.
+     */
     public static Doctor forThisMachine() {
-        return new Doctor(List.of(Path.of(System.getProperty("user.home"))), new GitProbe("git", Duration.ofSeconds(3)));
+        String state = System.getenv("HERDCTL_STATE_DIR");
+        return new Doctor(List.of(Path.of(System.getProperty("user.home"))), new GitProbe("git", Duration.ofSeconds(3)),
+                state != null && state.startsWith("/") ? Path.of(state) : null);
     }
 
     public DoctorReport examine(TracedFleet traced) {
@@ -61,7 +74,8 @@ public final class Doctor {
             container.check(a, out);
             PermissionChecks.check(a, out);
             SecretChecks.check(a, out);
-            workspace.check(a, fleetDir, configFiles, out);
+            workspace.check(a, fleetDir, configFiles, stateDir != null ? stateDir
+                    : fleetDir.resolve(WorkspaceChecks.STATE_DIR), out);
             McpChecks.check(a, out);
             skills.check(a, fleetDir, out);
         }

@@ -35,8 +35,11 @@ final class WorkspaceChecks {
         this.paths = paths;
     }
 
-    /** @param configFiles every fleet file the load read (fleet files, agent files), {@code .env} excluded */
-    void check(AgentView a, Path fleetDir, List<Path> configFiles, Findings out) {
+    /**
+     * @param configFiles every fleet file the load read (fleet files, agent files), {@code .env} excluded
+     * @param stateDir    where the stack keeps its state
+     */
+    void check(AgentView a, Path fleetDir, List<Path> configFiles, Path stateDir, Findings out) {
         Path dir = real(Path.of(a.spec().workingDirectory()));
         FieldOrigin where = a.at("working_directory");
         String broad = paths.tooBroad(dir);
@@ -74,24 +77,26 @@ final class WorkspaceChecks {
             out.agent(WORKSPACE_SECRETS, Severity.OK, a, where, "the working directory holds no .env of the fleet",
                     null);
         }
-        checkState(a, fleetDir, dir, where, out);
+        checkState(a, stateDir, dir, where, out);
     }
 
     /**
      * The state directory in or around the working directory. The runner refuses such
      * a Docker job before it starts; a host process would simply have it.
      */
-    private static void checkState(AgentView a, Path fleetDir, Path dir, FieldOrigin where, Findings out) {
-        Path state = real(real(fleetDir).resolve(STATE_DIR));
+    private static void checkState(AgentView a, Path stateDir, Path dir, FieldOrigin where, Findings out) {
+        Path parent = stateDir.toAbsolutePath().normalize().getParent();
+        Path state = parent == null ? real(stateDir) : real(real(parent).resolve(stateDir.getFileName()));
         if (!(state.startsWith(dir) || dir.startsWith(state))) {
-            out.agent(WORKSPACE_STATE, Severity.OK, a, where, "herdctl's state (" + STATE_DIR + ") is outside the "
+            out.agent(WORKSPACE_STATE, Severity.OK, a, where, "herdctl's state (" + state + ") is outside the "
                     + "working directory", null);
             return;
         }
         String relation = dir.startsWith(state) ? "lies inside" : "holds";
         out.agent(WORKSPACE_STATE, Severity.HIGH, a, where, "the working directory " + dir + " " + relation
                 + " herdctl's state directory " + state + " (the audit trail, alerts, broker data and sessions): "
-                + (a.inDocker() ? "the runner refuses every job of this agent before a container starts"
+                + (a.inDocker() ? "while the stack keeps its state there, the runner refuses every job of this agent "
+                        + "before a container starts"
                         : "the agent runs on the host and can read and rewrite the record of its own jobs"),
                 MOVE + "; or keep the state elsewhere (./herdctl up --state-dir, HERDCTL_STATE_DIR)");
     }

@@ -50,6 +50,7 @@ class DoctorTest {
 
     private GitProbe git = new GitProbe("git", Duration.ofSeconds(10));
     private List<Path> homes = List.of();
+    private Path stateDir;
 
     private void write(String name, String text) throws IOException {
         Path file = dir.resolve(name);
@@ -67,7 +68,7 @@ class DoctorTest {
     private DoctorReport examine() {
         TracedFleet traced = new FleetLoader(Map.of("GITHUB_TOKEN", "ghp_fromTheEnvironment0000000000")).loadWithOrigins(dir);
         assertTrue(traced.fleet().accepted(), () -> traced.fleet().errors().toString());
-        return new Doctor(homes, git).examine(traced);
+        return new Doctor(homes, git, stateDir).examine(traced);
     }
 
     /** The one finding of {@code id} (for the agent, or the fleet when {@code agent} is null). */
@@ -418,6 +419,22 @@ class DoctorTest {
 
         assertFinding(only(examine(FLEET, GOOD), "workspace-state"), Severity.OK, "agents/a.yaml", 2,
                 "working_directory");
+
+        // The state kept elsewhere (HERDCTL_STATE_DIR): the fleet root is no longer the problem, a state directory
+        // inside the agent's own workspace is.
+        Path elsewhere = Files.createTempDirectory("herdctl-state-");
+        try {
+            stateDir = elsewhere;
+            assertFinding(only(examine(FLEET, GOOD.replace("working_directory: ../workspace", "working_directory: ..")),
+                    "workspace-state"), Severity.OK, "agents/a.yaml", 2, "working_directory");
+            stateDir = dir.resolve("workspace/state");
+            Finding inside = only(examine(FLEET, GOOD), "workspace-state");
+            assertFinding(inside, Severity.HIGH, "agents/a.yaml", 2, "working_directory");
+            assertTrue(inside.message().contains("holds herdctl's state directory"), inside::message);
+        } finally {
+            stateDir = null;
+            Files.deleteIfExists(elsewhere);
+        }
     }
 
     // ---- 11. MCP servers ---------------------------------------------------------------------------
