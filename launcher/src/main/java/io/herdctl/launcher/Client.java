@@ -45,9 +45,9 @@ final class Client {
     }
 
     static Client fromEnvironment(PrintStream out) {
-        return new Client(System.getenv().getOrDefault("HERDCTL_SCHEDULER_URL", "http://127.0.0.1:3241"),
-                System.getenv().getOrDefault("HERDCTL_DASHBOARD_URL", "http://127.0.0.1:3232"),
-                ServiceTokens.forCommands(System.getenv(), ServiceTokens.file()), out);
+        String scheduler = System.getenv().getOrDefault("HERDCTL_SCHEDULER_URL", "http://127.0.0.1:3241");
+        return new Client(scheduler, System.getenv().getOrDefault("HERDCTL_DASHBOARD_URL", "http://127.0.0.1:3232"),
+                ServiceTokens.forCommands(System.getenv(), ServiceTokens.file(), scheduler), out);
     }
 
     /** A change to the fleet: it carries the service token, which the scheduler asks of every write. */

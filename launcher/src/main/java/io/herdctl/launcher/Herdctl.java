@@ -129,7 +129,7 @@ public final class Herdctl {
         Path tokenFile = ServiceTokens.file();
         try {
             ServiceTokens.write(tokenFile, stack.serviceToken());
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | RuntimeException e) {
             System.out.println("herdctl: cannot write the service token to " + tokenFile + " (" + e.getMessage()
                     + "); herdctl commands need HERDCTL_SERVICE_TOKEN to trigger, stop or resume");
         }

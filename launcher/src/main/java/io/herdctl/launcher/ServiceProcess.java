@@ -75,8 +75,11 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(stateDir);
             Path log = stateDir.resolve(name + ".log");
-            Process p = new ProcessBuilder(cmd).directory(stateDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(stateDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // A token exported for the CLI is not this process's to inherit: these services run open, as configured.
+            builder.environment().remove(ServiceTokens.ENV);
+            Process p = builder.start();
             return new ServiceProcess(name, port, p, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

@@ -38,11 +38,18 @@ public final class ServiceTokens {
         return Path.of(System.getProperty("user.home"), ".herdctl", "service-token");
     }
 
-    /** The token from the environment, else from {@link #file()}, else none (a stack without one). */
-    public static Optional<String> forCommands(Map<String, String> env, Path file) {
+    /**
+     * The token from the environment; else, for a scheduler on this machine's loopback
+     * (the one {@code ./herdctl up} runs), from {@link #file()}; else none. The file's
+     * token is never sent anywhere else.
+     */
+    public static Optional<String> forCommands(Map<String, String> env, Path file, String schedulerUrl) {
         String fromEnv = env.get(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(fromEnv.strip());
+        }
+        if (!isLoopback(schedulerUrl)) {
+            return Optional.empty();
         }
         try {
             if (Files.isRegularFile(file)) {
@@ -53,6 +60,16 @@ public final class ServiceTokens {
             // Unreadable: the scheduler's 401 then says what it needs.
         }
         return Optional.empty();
+    }
+
+    static boolean isLoopback(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]")
+                    || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Writes {@code token} to {@code file}, readable by this user only, its folder 0700. */
