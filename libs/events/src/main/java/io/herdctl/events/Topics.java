@@ -71,6 +71,16 @@ public final class Topics {
     }
 
     /**
+     * The shape of one of the project's topics.
+     *
+     * @throws IllegalArgumentException when {@code name} is not one of {@link #ALL}
+     */
+    public static TopicSpec spec(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a project topic: " + name));
+    }
+
+    /**
      * A topic's shape: how many partitions, whether it is a compacted table or a
      * log, and the largest record it takes (0: the broker's default).
      */

@@ -212,8 +212,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public Map<String, Set<Integer>> awaitGroupAssignment(String group, String topic, int members, Duration timeout)
             throws InterruptedException {
-        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a project topic: " + topic)).partitions();
+        int partitions = Topics.spec(topic).partitions();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "not described yet";
         try (Admin admin = admin()) {

@@ -191,8 +191,7 @@ class KillSwitchIT {
      * the group holds the requests of two agents.
      */
     private static List<String> twoAgentsPerRunner(Collection<Set<Integer>> partitionsPerRunner) {
-        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(Topics.JOB_REQUESTS)).findFirst()
-                .orElseThrow().partitions();
+        int partitions = Topics.spec(Topics.JOB_REQUESTS).partitions();
         List<String> names = new ArrayList<>();
         for (Set<Integer> mine : partitionsPerRunner) {
             int found = 0;

@@ -77,7 +77,8 @@ public class TriggerResource {
                         "stoppedAt", f.control().time().toString()));
     }
 
-    static Response error(Response.Status status, String code, String message, Map<String, Object> details) {
+    /** The scheduler's error answer: {@code {"error": {code, message, details}}}. */
+    public static Response error(Response.Status status, String code, String message, Map<String, Object> details) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", Map.of("code", code, "message", message, "details", details))).build();
     }

@@ -6,11 +6,12 @@ import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 import org.jboss.logging.Logger;
+
+import io.herdctl.scheduler.rest.TriggerResource;
 
 /**
  * Every request that changes something needs the service token, except webhooks:
@@ -42,14 +43,11 @@ public class ServiceTokenFilter implements ContainerRequestFilter {
         }
         if (!token.accepts(request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
             LOG.warnf("refused %s %s: no valid service token", method, path);
-            request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"herdctl\"")
-                    .type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", Map.of("code", "SERVICE_TOKEN_REQUIRED", "message",
-                            "This endpoint needs the service token as 'Authorization: Bearer <token>' "
-                                    + "(HERDCTL_SERVICE_TOKEN; ./herdctl up keeps it in ~/.herdctl/service-token)",
-                            "details", Map.of())))
-                    .build());
+            Response refused = TriggerResource.error(Response.Status.UNAUTHORIZED, "SERVICE_TOKEN_REQUIRED",
+                    "This endpoint needs the service token as 'Authorization: Bearer <token>' "
+                            + "(HERDCTL_SERVICE_TOKEN; ./herdctl up keeps it in ~/.herdctl/service-token)", Map.of());
+            refused.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"herdctl\"");
+            request.abortWith(refused);
         }
     }
 }
