@@ -40,7 +40,7 @@ pass() { passed=$((passed + 1)); echo "PASS  $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL  $1"; }
 # check <name> <expected> <actual>
 check() { if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected $2, got $3"; fi; }
-contains() { if printf '%s' "$3" | grep -qF -- "$2"; then pass "$1"; else fail "$1: no '$2' in: $(printf '%s' "$3" | head -c 400)"; fi; }
+contains() { if grep -qF -- "$2" <<<"$3"; then pass "$1"; else fail "$1: no '$2' in: $(printf '%s' "$3" | head -c 400)"; fi; }
 
 cleanup() {
   docker rm -f "$project-web" "$project-private" "$project-probe" "$project-sso-probe" >/dev/null 2>&1
@@ -83,7 +83,7 @@ volumes_before=$(docker volume ls -q | sort)
 section "configuration"
 if out=$("${dc[@]}" config -q 2>&1); then pass "compose.yaml validates"; else fail "compose.yaml does not validate: $out"; fi
 if out=$(OAUTH2_PROXY_CLIENT_ID=x OAUTH2_PROXY_CLIENT_SECRET=y OAUTH2_PROXY_COOKIE_SECRET=0123456789abcdef0123456789abcdef \
-    "${dc[@]}" --profile sso config 2>&1) && printf '%s' "$out" | grep -q 'oauth2-proxy'; then
+    "${dc[@]}" --profile sso config 2>&1) && grep -q 'oauth2-proxy' <<<"$out"; then
   pass "compose.yaml with profile sso validates and includes oauth2-proxy"
 else
   fail "profile sso: $out"
@@ -160,8 +160,8 @@ for gw in $gateways; do
   for p in $host_ports; do [ "$p" = "$kafka_port" ] || targets+=("$gw:$p"); done
 done
 # Name lookups that fail take the resolver's whole timeout: run them while the ports are scanned.
-probe 'for n in kafka dashboard-service audit-service; do (getent hosts $n >/dev/null && echo resolved) & done; wait' \
-  | grep -q resolved && echo yes >"$work/dns" || echo no >"$work/dns" &
+{ looked=$(probe 'for n in kafka dashboard-service audit-service; do (getent hosts $n >/dev/null && echo resolved) & done; wait')
+  if grep -q resolved <<<"$looked"; then echo yes >"$work/dns"; else echo no >"$work/dns"; fi; } &
 dns_pid=$!
 scan "${targets[@]}"
 wait "$dns_pid"
@@ -198,7 +198,7 @@ if [ -z "$job" ]; then fail "trigger prober"; else
   alerts=""
   for _ in $(seq 1 20); do
     alerts=$(audit_get "/api/alerts?job=$job")
-    printf '%s' "$alerts" | grep -q 'egress-denied' && break
+    grep -q 'egress-denied' <<<"$alerts" && break
     sleep 1
   done
   contains "the denial is an alert on the job" '"egress-denied"' "$alerts"
