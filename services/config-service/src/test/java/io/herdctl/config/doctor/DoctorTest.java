@@ -320,7 +320,7 @@ class DoctorTest {
 
     @Test
     void secretShapesKnowTheCommonFormatsAndLeaveOrdinaryValuesAlone() {
-        assertEquals("an Anthropic API key", SecretShapes.literalSecret("X", "sk-ant-api03-abcdefgh", true).orElseThrow());
+        assertEquals("an Anthropic API key", SecretShapes.literalSecret("X", "sk-ant-api03-abcdefghijklmnop", true).orElseThrow());
         assertEquals("a Slack token", SecretShapes.literalSecret(null, "--token=xoxb-1234567890-abc", false).orElseThrow());
         assertEquals("a literal value under a credential's name",
                 SecretShapes.literalSecret("DB_PASSWORD", "hunter2hunter2", true).orElseThrow());

@@ -20,4 +20,16 @@ class SecretRedactorTest {
         assertEquals("{\"k\":\"[REDACTED:private-key]\"}", redactor.redact(
                 "{\"k\":\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----\"}"));
     }
+
+    @Test
+    void masksEveryFormatOfTheSharedCatalogueAlsoAfterAJsonEscape() {
+        SecretRedactor redactor = new SecretRedactor(Map.of());
+        assertEquals("{\"content\":\"one\\n[REDACTED:github-token]\\n[REDACTED:gitlab-token] "
+                + "[REDACTED:google-api-key] [REDACTED:api-key]\"}",
+                redactor.redact("{\"content\":\"one\\nghp_abcdefghijklmnopqrstuvwxyz0123456789\\n"
+                        + "glpat-abcdefghij0123456789 AIzaSyA0123456789abcdefghijklmnopqrstuv "
+                        + "sk-proj-abc123def456ghi789jkl012\"}"));
+        String names = "pip install sk-learn-compatible-estimators; see task-abcdefghijklmnopqrstuvwxyz0123";
+        assertEquals(names, redactor.redact(names));
+    }
 }
