@@ -42,10 +42,17 @@ fail() { failed=$((failed + 1)); echo "FAIL  $1"; }
 check() { if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected $2, got $3"; fi; }
 contains() { if grep -qF -- "$2" <<<"$3"; then pass "$1"; else fail "$1: no '$2' in: $(printf '%s' "$3" | head -c 400)"; fi; }
 
-cleanup() {
+# What a run leaves when it is killed before its trap runs: removed before a run starts, and after it.
+leftovers() {
   docker rm -f "$project-web" "$project-private" "$project-probe" "$project-sso-probe" >/dev/null 2>&1
+  local jobs
+  jobs=$(docker ps -aq --filter "label=io.herdctl.stack=$project")
+  [ -z "$jobs" ] || docker rm -f $jobs >/dev/null 2>&1
   "${dc[@]}" down --remove-orphans >/dev/null 2>&1
   docker network rm "$internet" "$lan" >/dev/null 2>&1
+}
+cleanup() {
+  leftovers
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -90,6 +97,7 @@ else
 fi
 
 section "up"
+leftovers
 start=$(date +%s)
 if ! "${dc[@]}" up -d >/tmp/herdctl-compose-e2e-up.log 2>&1; then
   cat /tmp/herdctl-compose-e2e-up.log
@@ -114,7 +122,11 @@ docker run -d --name "$project-web" --network "$internet" --network-alias web.al
   "$net_image" sh -c "$serve" >/dev/null
 docker run -d --name "$project-private" --network "$lan" --network-alias private.allowed.test "$net_image" sh -c "$serve" >/dev/null
 web_ip=$(docker inspect -f "{{ (index .NetworkSettings.Networks \"$internet\").IPAddress }}" "$project-web")
-sleep 1
+# The fake hosts' servers start in the background: wait until one answers through the proxy.
+for _ in $(seq 1 20); do
+  [ "$(probe "curl -s -o /dev/null -m 5 -w '%{http_code}' -x http://squid:3128 http://web.allowed.test/")" = 200 ] && break
+  sleep 1
+done
 
 section "egress through the proxy (from the agent network)"
 code() { probe "curl -s -o /dev/null -m 10 -w '%{http_code}' -x http://squid:3128 $1"; }
@@ -241,7 +253,17 @@ start=$(date +%s)
 "${dc[@]}" up -d --no-recreate --scale runner-service=2 >/dev/null 2>&1
 if out=$(bash "$root/deploy/compose/wait-healthy.sh" "$start" 180); then pass "scaled to two runners: $out"; else fail "scale: $out"; fi
 check "runner replicas" 2 "$(cid runner-service | grep -c .)"
-sleep 8   # the new replica joins the consumer group and takes its share of the partitions
+# Each runner logs the request partitions it holds after every change: wait until both hold some.
+runners_with_partitions() {
+  local n=0 c last
+  for c in $(cid runner-service); do
+    last=$(docker logs "$c" 2>&1 | grep -o 'request partitions held: \[[0-9, ]*\]' | tail -n 1)
+    case "$last" in *'[]'|'') ;; *) n=$((n + 1)) ;; esac
+  done
+  echo "$n"
+}
+for _ in $(seq 1 60); do [ "$(runners_with_partitions)" = 2 ] && break; sleep 1; done
+check "both runners hold request partitions" 2 "$(runners_with_partitions)"
 jobs=()
 runners=""
 done_count=0
