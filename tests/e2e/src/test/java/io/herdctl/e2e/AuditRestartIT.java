@@ -152,6 +152,9 @@ class AuditRestartIT {
     private static ServiceProcess audit(Path home, EmbeddedKafkaBroker broker, Path state, String group) {
         Map<String, String> settings = Map.of(
                 "herdctl.audit.state-dir", state.toString(),
+                // The terminal statuses are on the topic before the service starts: on a slow machine the default
+                // wait for the last lines could run out before the replay reaches them, and mark gaps that are not.
+                "herdctl.audit.tail-wait", "10m",
                 "mp.messaging.incoming.job-output.group.id", "audit-" + group,
                 "mp.messaging.incoming.job-status-in.group.id", "audit-status-" + group,
                 "mp.messaging.incoming.job-requests-in.group.id", "audit-requests-" + group);

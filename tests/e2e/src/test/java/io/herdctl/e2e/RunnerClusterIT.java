@@ -205,14 +205,14 @@ class RunnerClusterIT {
 
     @Test
     void aStoppingRunnerLetsShortJobsFinishAndCancelsTheRest() {
-        ServiceProcess r = runner("draining", 2, Map.of("herdctl.runner.drain-timeout", "4s"));
+        ServiceProcess r = runner("draining", 2, Map.of("herdctl.runner.drain-timeout", "15s"));
         JobRequested quick = request("drain-quick", "scenario:success:1");
         JobRequested slow = request("drain-slow", "scenario:long:120");
         await().atMost(Duration.ofSeconds(60)).until(() -> statusesOf(List.of(quick, slow)).values().stream()
                 .filter(l -> l.stream().anyMatch(s -> s.status() == JobStatus.RUNNING)).count() == 2);
         r.stop(Duration.ofSeconds(30));
 
-        Map<String, List<JobStatusChanged>> all = awaitAllTerminal(List.of(quick, slow), Duration.ofSeconds(10));
+        Map<String, List<JobStatusChanged>> all = awaitAllTerminal(List.of(quick, slow), Duration.ofSeconds(30));
         assertEquals(JobStatus.COMPLETED, last(all, quick), "a job that ends within the drain timeout finishes");
         List<JobStatusChanged> cut = all.get(slow.jobId());
         JobStatusChanged end = cut.get(cut.size() - 1);

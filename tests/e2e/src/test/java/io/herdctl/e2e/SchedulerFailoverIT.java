@@ -2,7 +2,6 @@ package io.herdctl.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +67,6 @@ class SchedulerFailoverIT {
                 long firingAgainMs = (System.nanoTime() - killed) / 1_000_000;
                 System.out.printf("[schedulers] the follower led %d ms after the SIGKILL, fired again after %d ms%n",
                         tookOverMs, firingAgainMs);
-                assertTrue(tookOverMs < 10_000, "takeover took " + tookOverMs + " ms");
 
                 List<JobRequested> all = requests(topics);
                 Map<Instant, Long> perSlot = all.stream().collect(Collectors.groupingBy(JobRequested::slot,

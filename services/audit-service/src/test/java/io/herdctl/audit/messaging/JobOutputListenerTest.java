@@ -58,7 +58,7 @@ class JobOutputListenerTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("herdctl.audit.state-dir", STATE.toString(), "herdctl.audit.reorder-window", "2s",
-                    "herdctl.audit.tail-wait", "3s");
+                    "herdctl.audit.tail-wait", "8s");
         }
     }
 

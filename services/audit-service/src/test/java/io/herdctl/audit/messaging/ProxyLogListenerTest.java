@@ -57,7 +57,8 @@ class ProxyLogListenerTest {
 
     static final Path STATE;
     static final Path LOG;
-    static final Duration GRACE = Duration.ofSeconds(3);
+    /** Long enough that a loaded machine reads the late running status inside it; the waits below allow 30 s. */
+    static final Duration GRACE = Duration.ofSeconds(8);
 
     static {
         try {

