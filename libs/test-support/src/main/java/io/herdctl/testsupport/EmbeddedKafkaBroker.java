@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -319,12 +322,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A port on 127.0.0.1 that nothing listens on right now. */
+    /** Where {@link #freePort()} looks: below Linux's ephemeral range (32768 and up), above the well-known ports. */
+    static final int FREE_PORT_LOW = 20_000;
+    static final int FREE_PORT_HIGH = 32_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port on 127.0.0.1 that nothing listens on right now, for a listener that
+     * is bound a little later, often by another process.
+     *
+     * <p>Not the kernel's pick for port 0: that comes from the ephemeral range,
+     * the same range every outgoing connection takes its local port from, so in
+     * the seconds before the listener binds, a connection to the broker or the
+     * Docker engine could take it. A random port below that range is taken by
+     * nothing but listeners; one this JVM has handed out is not handed out again.
+     */
     public static int freePort() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = random.nextInt(FREE_PORT_LOW, FREE_PORT_HIGH);
+            if (HANDED_OUT.contains(port) || !bindable(port)) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        // A machine whose low ports are all taken: the kernel's pick is still a free port.
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException busy) {
+            return false;
         }
     }
 

@@ -36,6 +36,21 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void freePortsAreDistinctBindableAndOutsideTheEphemeralRange() throws java.io.IOException {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            int port = EmbeddedKafkaBroker.freePort();
+            assertTrue(port >= EmbeddedKafkaBroker.FREE_PORT_LOW && port < EmbeddedKafkaBroker.FREE_PORT_HIGH,
+                    "port " + port);
+            assertTrue(seen.add(port), "handed out twice: " + port);
+            try (java.net.ServerSocket listener = new java.net.ServerSocket(port, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                assertEquals(port, listener.getLocalPort());
+            }
+        }
+    }
+
+    @Test
     void persistentBrokerKeepsRecordsAcrossARestart(@TempDir Path dir) {
         int port = EmbeddedKafkaBroker.freePort();
         int controller = EmbeddedKafkaBroker.freePort();
