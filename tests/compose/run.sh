@@ -19,7 +19,16 @@ export COMPOSE_PROJECT_NAME="$project" HERDCTL_NETWORK_PREFIX="$project"
 export HERDCTL_SSO_SUBNET="10.213.118.0/29" HERDCTL_SSO_PROXY_ADDRESS="10.213.118.2" HERDCTL_SSO_DASHBOARD_ADDRESS="10.213.118.3"
 export HERDCTL_DOCKER_GID="$(stat -c %g /var/run/docker.sock)"
 export HERDCTL_SQUID_WHITELIST="$here/whitelist.txt"
-kafka_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A free port below the ephemeral range, which outgoing connections could take before compose binds it.
+kafka_port=$(python3 -c '
+import random, socket
+for _ in range(500):
+    p = random.randrange(20000, 32000)
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
+    except OSError:
+        pass
+')
 export HERDCTL_KAFKA_HOST_PORT="$kafka_port"
 work="$(mktemp -d /tmp/herdctl-compose-e2e.XXXXXX)"
 cp -r "$here/fleet" "$work/fleet"
