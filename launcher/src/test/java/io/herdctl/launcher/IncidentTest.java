@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.herdctl.launcher.FakeAudit.Reply;
+import io.herdctl.testsupport.EmbeddedKafkaBroker;
 
 class IncidentTest {
 
@@ -258,7 +257,7 @@ class IncidentTest {
         audit.on("/api/jobs/" + ID + "/output", uri -> FakeAudit.params(uri).get("from").equals("1")
                 ? Reply.ndjson(List.of("{\"n\":1}", "{\"n\":2}"), 3, "failed", true)
                 : Reply.ndjson(List.of(), 3, "failed", true));
-        String down = "http://127.0.0.1:" + freePort();
+        String down = "http://127.0.0.1:" + EmbeddedKafkaBroker.freePort();
         int code = run(new Incident.Services(audit.url(), down, scheduler.url(), dashboard.url()), ID);
 
         assertEquals(Incident.PARTIAL, code, err.toString());
@@ -339,11 +338,5 @@ class IncidentTest {
         assertTrue(report.path("complete").asBoolean());
         assertNotNull(report.path("sha256").get("summary.txt"));
         assertEquals("demo.reviewer", report.path("agent").asText());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
